@@ -1,0 +1,317 @@
+#include "daemon/application.hpp"
+
+#include <algorithm>
+#include <csignal>
+
+#include <boost/asio/ip/address.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <spdlog/spdlog.h>
+
+#include "base/build_info.hpp"
+#include "config/loader.hpp"
+#include "daemon/config_check.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/metrics/sip_metrics.hpp"
+#include "daemon/tls/server_tls_context.hpp"
+
+namespace voxedge::daemon {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+sip::transport_kind to_transport(config::sip_transport t) {
+  switch (t) {
+    case config::sip_transport::udp: return sip::transport_kind::udp;
+    case config::sip_transport::tcp: return sip::transport_kind::tcp;
+    case config::sip_transport::tls: return sip::transport_kind::tls;
+    case config::sip_transport::ws: return sip::transport_kind::ws;
+    case config::sip_transport::wss: return sip::transport_kind::wss;
+  }
+  return sip::transport_kind::udp;
+}
+
+sip::transport_settings transport_settings_from(const config::config& c) {
+  sip::transport_settings s;
+  s.limits.max_message_bytes = c.sip.max_message_bytes;
+  s.limits.max_headers = c.sip.max_headers;
+  s.tcp_idle_timeout = std::chrono::seconds(c.sip.tcp.idle_timeout_s);
+  s.connect_timeout = std::chrono::milliseconds(c.sip.tcp.connect_timeout_ms);
+  s.max_connections = c.sip.tcp.max_connections;
+  s.max_connections_per_ip = c.sip.tcp.max_connections_per_ip;
+  s.udp_receive_buffer_bytes = static_cast<int>(c.sip.udp_receive_buffer_bytes);
+  return s;
+}
+
+sip::timer_config timer_config_from(const config::config& c) {
+  sip::timer_config t;
+  t.t1 = std::chrono::milliseconds(c.sip.t1_ms);
+  t.t2 = std::chrono::milliseconds(c.sip.t2_ms);
+  t.t4 = std::chrono::milliseconds(c.sip.t4_ms);
+  return t;
+}
+
+// The names a generated certificate is valid for: the listener's address, the
+// advertised address, and localhost.
+std::vector<std::string> certificate_names(const config::config& c, const config::listener& l) {
+  std::vector<std::string> names{c.node.name};
+  for (const auto& n : {c.node.advertised_address, l.address, std::string("localhost")}) {
+    if (!n.empty() && n != "0.0.0.0" && n != "::" && std::find(names.begin(), names.end(), n) == names.end()) {
+      names.push_back(n);
+    }
+  }
+  return names;
+}
+
+// Same socket: a reload keeps it open (and its connections) even if other settings change.
+bool same_endpoint(const config::listener& a, const config::listener& b) {
+  return a.transport == b.transport && a.address == b.address && a.port == b.port;
+}
+
+}  // namespace
+
+application::application(std::string config_path)
+    : config_path_(std::move(config_path)),
+      timers_(io_),
+      signals_(io_),
+      notifier_(timers_),
+      http_(io_) {}
+
+application::~application() = default;
+
+int application::run() {
+  setup_logging(config::log_level::info, config::log_format::text);
+  if (config_path_.empty()) {
+    config_ = config::default_config();
+  } else {
+    auto loaded = load_and_verify(config_path_);
+    if (!loaded) {
+      for (const auto& p : loaded.error()) spdlog::critical("config: {}", p);
+      spdlog::critical("not starting: {} has {} problem(s)", config_path_, loaded.error().size());
+      return 1;
+    }
+    config_ = std::move(loaded).value();
+  }
+  apply_logging(config_.logging.level, config_.logging.format);
+  if (!start()) {
+    stop();
+    io_.run();
+    return 1;
+  }
+  io_.run();
+  spdlog::info("stopped");
+  return exit_status_;
+}
+
+bool application::start() {
+  started_at_ = timers_.now();
+  spdlog::info("voxedge {} ({}) starting with {}", build_info::version, build_info::revision,
+               config_path_.empty() ? std::string("the built-in default configuration") : config_path_);
+
+  transport_ = std::make_unique<sip::transport_layer>(io_, timers_, *this, transport_settings_from(config_));
+  uas_ = std::make_unique<uas_core>(config_);
+  transactions_ = std::make_unique<sip::transaction_layer>(timers_, *transport_, *uas_, timer_config_from(config_));
+  uas_->attach(*transactions_);
+
+  if (auto r = apply_listeners(config_); !r) {
+    spdlog::critical("cannot open listener: {}", r.error());
+    return false;
+  }
+  register_metrics();
+  if (config_.metrics.enabled) {
+    boost::system::error_code ec;
+    const auto addr = asio::ip::make_address(config_.metrics.address, ec);
+    auto r = http_.listen(addr, config_.metrics.port);
+    if (!r) {
+      spdlog::critical("cannot open metrics endpoint: {}", r.error());
+      return false;
+    }
+    spdlog::info("metrics on http://{}:{}/metrics", config_.metrics.address, http_.local_endpoint().port());
+  }
+
+  signals_.add(SIGINT);
+  signals_.add(SIGTERM);
+  signals_.add(SIGHUP);
+  wait_for_signal();
+
+  notifier_.ready();
+  notifier_.status("running: " + std::to_string(listeners_.size()) + " SIP listeners");
+  notifier_.start_watchdog();
+  return true;
+}
+
+result<void, std::string> application::apply_listeners(const config::config& next) {
+  std::vector<open_listener> result_set;
+  std::vector<int> opened;
+  std::vector<bool> kept(listeners_.size(), false);
+  const auto state_dir = state_directory(next);
+
+  auto rollback = [&](std::string why) -> result<void, std::string> {
+    for (int idx : opened) transport_->remove_listener(idx);
+    return fail(std::move(why));
+  };
+
+  for (const auto& l : next.listeners) {
+    std::shared_ptr<asio::ssl::context> tls;
+    if (l.tls) {
+      // Built on every reload, so SIGHUP also picks up renewed certificate files.
+      auto ctx = make_server_tls_context(*l.tls, state_dir, certificate_names(next, l));
+      if (!ctx) return rollback("listener " + l.name + ": " + ctx.error());
+      tls = std::move(ctx).value();
+    }
+    auto existing = std::find_if(listeners_.begin(), listeners_.end(),
+                                 [&](const open_listener& o) { return same_endpoint(o.spec, l); });
+    if (existing != listeners_.end() && !kept[static_cast<std::size_t>(existing - listeners_.begin())]) {
+      kept[static_cast<std::size_t>(existing - listeners_.begin())] = true;
+      if (tls) transport_->replace_tls_context(existing->index, tls);
+      result_set.push_back({l, existing->index});
+      continue;
+    }
+    boost::system::error_code ec;
+    const auto addr = asio::ip::make_address(l.address, ec);
+    if (ec) return rollback("listener " + l.name + ": bad address " + l.address);
+    sip::listener_spec spec{l.name, to_transport(l.transport), addr, l.port, tls};
+    auto idx = transport_->add_listener(spec);
+    if (!idx) return rollback("listener " + l.name + ": " + idx.error());
+    opened.push_back(*idx);
+    result_set.push_back({l, *idx});
+  }
+  for (std::size_t i = 0; i < listeners_.size(); ++i) {
+    if (!kept[i]) {
+      transport_->remove_listener(listeners_[i].index);
+      spdlog::info("sip: closed listener {}", listeners_[i].spec.name);
+    }
+  }
+  for (int idx : opened) {
+    const auto local = transport_->local_address(idx);
+    if (local) spdlog::info("sip: listening on {}", local->to_string());
+  }
+  listeners_ = std::move(result_set);
+  return {};
+}
+
+void application::apply_runtime_settings(const config::config& next) {
+  apply_logging(next.logging.level, next.logging.format);
+  transport_->update_settings(transport_settings_from(next));
+  uas_->update(next);
+  if (next.metrics != config_.metrics) {
+    http_.stop();
+    if (next.metrics.enabled) {
+      boost::system::error_code ec;
+      const auto addr = asio::ip::make_address(next.metrics.address, ec);
+      if (auto r = http_.listen(addr, next.metrics.port); !r) {
+        spdlog::error("metrics endpoint not moved: {}", r.error());
+      }
+    }
+  }
+}
+
+void application::wait_for_signal() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      reload();
+      wait_for_signal();
+      return;
+    }
+    spdlog::info("received {}, stopping", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    stop();
+  });
+}
+
+void application::reload() {
+  notifier_.reloading();
+  if (config_path_.empty()) {
+    spdlog::info("reload: running on the built-in default configuration; nothing to re-read");
+    if (reloads_ok_ != nullptr) reloads_ok_->Increment();
+    notifier_.ready();
+    return;
+  }
+  spdlog::info("reload: reading {}", config_path_);
+  auto loaded = load_and_verify(config_path_);
+  std::optional<std::string> failure;
+  if (!loaded) {
+    for (const auto& p : loaded.error()) spdlog::error("reload: {}", p);
+    failure = std::to_string(loaded.error().size()) + " problem(s) in " + config_path_;
+  } else if (auto r = apply_listeners(*loaded); !r) {
+    failure = r.error();
+  }
+  if (failure) {
+    spdlog::error("reload failed, keeping the running configuration: {}", *failure);
+    if (reloads_failed_ != nullptr) reloads_failed_->Increment();
+    if (last_reload_ok_ != nullptr) last_reload_ok_->Set(0);
+  } else {
+    apply_runtime_settings(*loaded);
+    config_ = std::move(loaded).value();
+    spdlog::info("reload: configuration applied");
+    if (reloads_ok_ != nullptr) reloads_ok_->Increment();
+    if (last_reload_ok_ != nullptr) last_reload_ok_->Set(1);
+  }
+  notifier_.ready();
+}
+
+void application::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  notifier_.stopping();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  http_.stop();
+  if (transport_) transport_->shutdown();
+  // Pending timers (transactions, watchdog, lag monitor) are dropped: once the sockets
+  // are closed the loop runs out of work and run() returns.
+  timers_.clear();
+}
+
+void application::on_message(sip::message&& m, const sip::peer& from) { transactions_->on_message(std::move(m), from); }
+
+void application::on_transport_error(const sip::peer& to) { transactions_->on_transport_error(to); }
+
+void application::register_metrics() {
+  auto& reg = metrics_.registry();
+  prometheus::BuildGauge()
+      .Name("voxedge_build_info")
+      .Help("Build information; the value is always 1")
+      .Register(reg)
+      .Add({{"version", build_info::version}, {"revision", build_info::revision}, {"compiler", build_info::compiler}})
+      .Set(1);
+  auto& reloads = prometheus::BuildCounter()
+                      .Name("voxedge_config_reloads_total")
+                      .Help("Configuration reloads (SIGHUP) by result")
+                      .Register(reg);
+  reloads_ok_ = &reloads.Add({{"result", "success"}});
+  reloads_failed_ = &reloads.Add({{"result", "failure"}});
+  last_reload_ok_ = &prometheus::BuildGauge()
+                         .Name("voxedge_config_last_reload_successful")
+                         .Help("1 if the last reload was applied (or none was attempted), 0 if it was rejected")
+                         .Register(reg)
+                         .Add({});
+  last_reload_ok_->Set(1);
+  auto& lag = prometheus::BuildHistogram()
+                  .Name("voxedge_event_loop_lag_seconds")
+                  .Help("How late the control thread ran a periodic timer")
+                  .Register(reg)
+                  .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                   0.25, 0.5, 1.0});
+  lag_monitor_ = std::make_unique<loop_lag_monitor>(timers_, lag);
+  lag_monitor_->start();
+
+  metrics_.add_collector([this](metric_families& out) {
+    const auto up = std::chrono::duration<double>(timers_.now() - started_at_).count();
+    add_sample(add_family(out, "voxedge_uptime_seconds", "Seconds since the daemon started",
+                          prometheus::MetricType::Gauge),
+               {}, up);
+    collect_sip_metrics(*transport_, *transactions_, out);
+  });
+
+  http_.route("/metrics", [this](const http_request& req) {
+    return http_server::text(req, 200, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  http_.route("/healthz", [this](const http_request& req) {
+    return http_server::text(req, stopping_ ? 503 : 200, stopping_ ? "stopping\n" : "ok\n");
+  });
+}
+
+}  // namespace voxedge::daemon

@@ -1,0 +1,78 @@
+#pragma once
+// The daemon: owns the control thread's io_context and everything on it (timers, SIP
+// transports and transactions, the UAS core, the HTTP server for /metrics), applies the
+// configuration, and handles the signals an operator sends: SIGTERM/SIGINT stop
+// gracefully, SIGHUP re-reads the file and swaps it in only if it is valid and applies.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+
+#include "base/asio_timer_service.hpp"
+#include "config/config.hpp"
+#include "daemon/http/http_server.hpp"
+#include "daemon/metrics/loop_lag_monitor.hpp"
+#include "daemon/metrics/metrics_exporter.hpp"
+#include "daemon/systemd_notifier.hpp"
+#include "daemon/uas_core.hpp"
+#include "sip/transaction/transaction_layer.hpp"
+#include "sip/transport/transport_layer.hpp"
+
+namespace voxedge::daemon {
+
+class application final : public sip::transport_layer::listener {
+ public:
+  /// `config_path` empty = the built-in default configuration.
+  explicit application(std::string config_path);
+  ~application();
+
+  /// Runs until stopped by a signal; returns the process exit status.
+  int run();
+
+ private:
+  struct open_listener {
+    config::listener spec;
+    int index = -1;
+  };
+
+  bool start();
+  void wait_for_signal();
+  void reload();
+  void stop();
+
+  result<void, std::string> apply_listeners(const config::config& next);
+  void apply_runtime_settings(const config::config& next);
+  void register_metrics();
+
+  // sip::transport_layer::listener
+  void on_message(sip::message&& m, const sip::peer& from) override;
+  void on_transport_error(const sip::peer& to) override;
+
+  std::string config_path_;
+  config::config config_;
+  boost::asio::io_context io_;
+  asio_timer_service timers_;
+  boost::asio::signal_set signals_;
+  systemd_notifier notifier_;
+  metrics_exporter metrics_;
+  http_server http_;
+  std::unique_ptr<sip::transport_layer> transport_;
+  std::unique_ptr<uas_core> uas_;
+  std::unique_ptr<sip::transaction_layer> transactions_;
+  std::vector<open_listener> listeners_;
+  std::unique_ptr<loop_lag_monitor> lag_monitor_;
+  prometheus::Counter* reloads_ok_ = nullptr;
+  prometheus::Counter* reloads_failed_ = nullptr;
+  prometheus::Gauge* last_reload_ok_ = nullptr;
+  time_point started_at_{};
+  bool stopping_ = false;
+  int exit_status_ = 0;
+};
+
+}  // namespace voxedge::daemon

@@ -1,0 +1,61 @@
+#include "daemon/tls/server_tls_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "daemon/tls/self_signed_certificate.hpp"
+
+namespace voxedge::daemon {
+
+namespace ssl = boost::asio::ssl;
+
+namespace {
+std::string openssl_error(const std::string& what) {
+  const unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return what;
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return what + ": " + buf;
+}
+}  // namespace
+
+result<std::shared_ptr<ssl::context>, std::string> make_server_tls_context(const config::tls_settings& tls,
+                                                                           const std::string& state_dir,
+                                                                           const std::vector<std::string>& names) {
+  std::string cert = tls.certificate;
+  std::string key = tls.private_key;
+  if (tls.self_signed()) {
+    auto files = ensure_self_signed_certificate(state_dir + "/tls", names);
+    if (!files) return fail(files.error());
+    cert = files->certificate;
+    key = files->private_key;
+  }
+
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  const int min = tls.min_version == config::tls_version::v1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
+  if (SSL_CTX_set_min_proto_version(native, min) != 1) return fail(openssl_error("cannot set minimum TLS version"));
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (!tls.ciphers.empty() && SSL_CTX_set_cipher_list(native, tls.ciphers.c_str()) != 1) {
+    return fail(openssl_error("invalid cipher list \"" + tls.ciphers + "\""));
+  }
+  if (SSL_CTX_use_certificate_chain_file(native, cert.c_str()) != 1) {
+    return fail(openssl_error("cannot load certificate " + cert));
+  }
+  if (SSL_CTX_use_PrivateKey_file(native, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    return fail(openssl_error("cannot load private key " + key));
+  }
+  if (SSL_CTX_check_private_key(native) != 1) return fail(openssl_error("private key does not match " + cert));
+  if (!tls.ca_file.empty() && SSL_CTX_load_verify_locations(native, tls.ca_file.c_str(), nullptr) != 1) {
+    return fail(openssl_error("cannot load CA bundle " + tls.ca_file));
+  }
+  if (tls.verify_peer) {
+    SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  } else {
+    SSL_CTX_set_verify(native, SSL_VERIFY_NONE, nullptr);
+  }
+  return ctx;
+}
+
+}  // namespace voxedge::daemon

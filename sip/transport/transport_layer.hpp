@@ -1,0 +1,131 @@
+#pragma once
+// The SIP transport layer (RFC 3261 §18) on the control thread: UDP, TCP and TLS
+// listeners, outbound stream connections with reuse, framing and parsing of inbound
+// messages, the stateless answers to malformed requests, and received/rport stamping
+// (RFC 3261 §18.2.1, RFC 3581 §4). Well-formed messages go up to one listener (the
+// transaction layer).
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "base/result.hpp"
+#include "base/timer_service.hpp"
+#include "sip/message/message.hpp"
+#include "sip/message/parser.hpp"
+#include "sip/transport/peer.hpp"
+#include "sip/transport/stream_connection.hpp"
+#include "sip/transport/transport_stats.hpp"
+#include "sip/transport/udp_listener.hpp"
+
+namespace voxedge::sip {
+
+struct listener_spec {
+  std::string name;
+  transport_kind transport = transport_kind::udp;
+  boost::asio::ip::address address;
+  std::uint16_t port = 5060;  // 0 = ephemeral (tests)
+  /// Required for tls: the server context (certificate and key loaded).
+  std::shared_ptr<boost::asio::ssl::context> tls_context;
+};
+
+struct transport_settings {
+  parse_limits limits;
+  duration tcp_idle_timeout = std::chrono::minutes(10);
+  duration connect_timeout = std::chrono::seconds(5);
+  std::size_t max_connections = 8192;
+  std::size_t max_connections_per_ip = 256;
+  int udp_receive_buffer_bytes = 0;
+};
+
+class transport_layer final : public message_sender, private connection_owner {
+ public:
+  class listener {
+   public:
+    /// A well-formed message arrived. Requests already carry received/rport on their top
+    /// Via. Called on the control thread, never re-entrantly from send(); the callee may
+    /// send from inside. `from` is valid only during the call.
+    virtual void on_message(message&& m, const peer& from) = 0;
+    /// Sending to `to` failed, or the connection it names broke before an orderly close
+    /// (RFC 3261 §18.4, §17.1.4). Posted, never called from inside send().
+    virtual void on_transport_error(const peer& to) = 0;
+
+   protected:
+    ~listener() = default;
+  };
+
+  transport_layer(boost::asio::io_context& io, timer_service& timers, listener& up, transport_settings settings = {});
+  ~transport_layer();
+  transport_layer(const transport_layer&) = delete;
+  transport_layer& operator=(const transport_layer&) = delete;
+
+  /// Binds a listener; returns its index (stable for the layer's lifetime).
+  result<int, std::string> add_listener(const listener_spec& spec);
+  /// Stops accepting on a listener (established connections stay until they close).
+  void remove_listener(int index);
+  /// Swaps a TLS listener's context (certificate reload): new connections use it,
+  /// established ones keep theirs.
+  void replace_tls_context(int index, std::shared_ptr<boost::asio::ssl::context> ctx);
+  /// Client-side TLS context for outbound TLS connections.
+  void set_client_tls_context(std::shared_ptr<boost::asio::ssl::context> ctx) { client_tls_ = std::move(ctx); }
+
+  /// message_sender: UDP goes out at once; streams reuse `to.connection_id`, else an open
+  /// connection to the same address, else connect.
+  void send(const std::string& bytes, const peer& to) override;
+
+  /// Answers a request statelessly (used for errors found before a transaction exists).
+  void respond_stateless(const message& request, const peer& from, int status, std::string_view reason);
+
+  /// The sent-by (host, port) this listener puts in Via and Contact.
+  std::optional<peer> local_address(int index) const;
+  /// The first open listener of a transport (and address family, if given).
+  std::optional<int> find_listener(transport_kind k, std::optional<bool> v6 = std::nullopt) const;
+  std::size_t connection_count() const noexcept { return connections_.size(); }
+
+  const transport_stats& stats() const noexcept { return stats_; }
+  const transport_settings& settings() const noexcept { return settings_; }
+  void update_settings(const transport_settings& s) { settings_ = s; }
+
+  /// Closes every listener and connection; pending handlers then drain.
+  void shutdown();
+
+ private:
+  struct stream_listener;
+  struct slot {
+    listener_spec spec;
+    std::unique_ptr<udp_listener> udp;
+    std::unique_ptr<stream_listener> stream;
+  };
+
+  void on_datagram(std::string_view bytes, const peer& from);
+  void on_frame(std::string_view frame, const peer& from) override;
+  void on_connection_closed(std::uint64_t id, const peer& remote, bool failed) override;
+  transport_stats& stats() override { return stats_; }
+
+  void handle_inbound(std::string_view bytes, const peer& from);
+  void do_accept(int index);
+  void adopt(std::shared_ptr<stream_connection> c);
+  std::shared_ptr<stream_connection> find_connection(const peer& to);
+  void count_sent(std::string_view bytes);
+  void report_error(const peer& to);
+
+  boost::asio::io_context& io_;
+  timer_service& timers_;
+  listener& up_;
+  transport_settings settings_;
+  transport_stats stats_;
+  std::vector<slot> slots_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<stream_connection>> connections_;
+  std::map<boost::asio::ip::address, std::size_t> per_ip_;
+  std::shared_ptr<boost::asio::ssl::context> client_tls_;
+  std::uint64_t next_connection_id_ = 1;
+  bool shut_down_ = false;
+};
+
+}  // namespace voxedge::sip

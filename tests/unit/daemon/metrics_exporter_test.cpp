@@ -1,0 +1,27 @@
+#include "daemon/metrics/metrics_exporter.hpp"
+
+#include <gtest/gtest.h>
+#include <prometheus/counter.h>
+
+namespace voxedge::daemon {
+namespace {
+
+TEST(metrics_exporter, renders_registry_and_collectors) {
+  metrics_exporter m;
+  prometheus::BuildCounter().Name("voxedge_test_total").Help("t").Register(m.registry()).Add({}).Increment(3);
+  int calls = 0;
+  m.add_collector([&](metric_families& out) {
+    ++calls;
+    auto& f = add_family(out, "voxedge_test_things", "things", prometheus::MetricType::Gauge);
+    add_sample(f, {{"kind", "a"}}, 2);
+    add_sample(f, {{"kind", "b"}}, 5);
+  });
+  const auto text = m.render();
+  EXPECT_EQ(calls, 1);
+  EXPECT_NE(text.find("voxedge_test_total 3"), std::string::npos) << text;
+  EXPECT_NE(text.find("# TYPE voxedge_test_things gauge"), std::string::npos) << text;
+  EXPECT_NE(text.find("voxedge_test_things{kind=\"b\"} 5"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace voxedge::daemon

@@ -1,0 +1,212 @@
+// The transport layer over real loopback sockets (port 0), driven by its own io_context
+// for bounded slices of time: no sleeps, every wait has a deadline.
+#include "sip/transport/transport_layer.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
+
+#include "base/asio_timer_service.hpp"
+#include "sip/message/parser.hpp"
+
+namespace voxedge::sip {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using asio::ip::udp;
+using namespace std::chrono_literals;
+
+struct recorder final : transport_layer::listener {
+  void on_message(message&& m, const peer& from) override { messages.emplace_back(std::move(m), from); }
+  void on_transport_error(const peer& to) override { errors.push_back(to); }
+  std::vector<std::pair<message, peer>> messages;
+  std::vector<peer> errors;
+};
+
+std::string options(const std::string& transport, std::uint16_t via_port, const std::string& call_id = "abc") {
+  return "OPTIONS sip:voxedge@127.0.0.1 SIP/2.0\r\n"
+         "Via: SIP/2.0/" +
+         transport + " 127.0.0.1:" + std::to_string(via_port) +
+         ";branch=z9hG4bK1;rport\r\n"
+         "Max-Forwards: 70\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:b@127.0.0.1>\r\n"
+         "Call-ID: " +
+         call_id + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+}
+
+class transport_layer_test : public ::testing::Test {
+ protected:
+  transport_layer_test() : timers_(io_), layer_(io_, timers_, up_, settings()) {}
+
+  static transport_settings settings() {
+    transport_settings s;
+    s.max_connections_per_ip = 2;
+    return s;
+  }
+
+  int listen(transport_kind k) {
+    auto r = layer_.add_listener({"t", k, asio::ip::make_address("127.0.0.1"), 0, nullptr});
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+    return *r;
+  }
+
+  std::uint16_t port_of(int idx) { return layer_.local_address(idx)->port; }
+
+  template <class Pred>
+  bool run_until(Pred done, duration limit = 3s) {
+    const auto deadline = steady_clock::now() + limit;
+    while (!done() && steady_clock::now() < deadline) {
+      io_.restart();
+      io_.run_for(10ms);
+    }
+    return done();
+  }
+
+  asio::io_context io_;
+  asio_timer_service timers_;
+  recorder up_;
+  transport_layer layer_;
+};
+
+TEST_F(transport_layer_test, udp_request_is_delivered_with_received_and_rport) {
+  const auto port = port_of(listen(transport_kind::udp));
+  udp::socket client(io_, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto req = options("UDP", 5999);
+  client.send_to(asio::buffer(req), udp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  ASSERT_TRUE(run_until([&] { return !up_.messages.empty(); }));
+  const auto& [m, from] = up_.messages.front();
+  EXPECT_EQ(from.port, client.local_endpoint().port());
+  EXPECT_EQ(m.vias.front().rport(), client.local_endpoint().port()) << "RFC 3581 §4";
+  EXPECT_EQ(m.vias.front().received(), "127.0.0.1");
+  EXPECT_EQ(layer_.stats().received.requests[static_cast<std::size_t>(method::options)], 1u);
+}
+
+TEST_F(transport_layer_test, malformed_udp_request_is_answered_400_and_not_delivered) {
+  const auto port = port_of(listen(transport_kind::udp));
+  udp::socket client(io_, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  auto req = options("UDP", 5999);
+  req.replace(req.find("CSeq: 1 OPTIONS"), 15, "CSeq: x OPTIONS");
+  client.send_to(asio::buffer(req), udp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  std::array<char, 4096> buf{};
+  udp::endpoint sender;
+  std::size_t got = 0;
+  client.async_receive_from(asio::buffer(buf), sender, [&](auto ec, std::size_t n) { got = ec ? 0 : n; });
+  ASSERT_TRUE(run_until([&] { return got > 0; }));
+  auto resp = parse_message(std::string_view(buf.data(), got));
+  ASSERT_TRUE(resp.ok());
+  EXPECT_EQ(resp->status, 400);
+  EXPECT_TRUE(up_.messages.empty());
+  EXPECT_EQ(layer_.stats().parse_failures[static_cast<std::size_t>(parse_error::bad_cseq)], 1u);
+}
+
+TEST_F(transport_layer_test, tcp_pipelined_messages_and_response_on_same_connection) {
+  const auto port = port_of(listen(transport_kind::tcp));
+  tcp::socket client(io_);
+  client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  const auto two = options("TCP", 5999, "one") + options("TCP", 5999, "two");
+  asio::write(client, asio::buffer(two));
+  ASSERT_TRUE(run_until([&] { return up_.messages.size() == 2; }));
+  EXPECT_EQ(up_.messages[0].first.call_id, "one");
+  EXPECT_EQ(up_.messages[1].first.call_id, "two");
+  const auto from = up_.messages[0].second;
+  EXPECT_NE(from.connection_id, 0u);
+  EXPECT_EQ(layer_.connection_count(), 1u);
+
+  const std::string reply = "SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+  layer_.send(reply, from);
+  std::string got(reply.size(), '\0');
+  std::size_t n = 0;
+  asio::async_read(client, asio::buffer(got), [&](auto, std::size_t k) { n = k; });
+  ASSERT_TRUE(run_until([&] { return n == reply.size(); }));
+  EXPECT_EQ(got, reply);
+  EXPECT_EQ(layer_.stats().sent.responses[2], 1u);
+}
+
+TEST_F(transport_layer_test, per_ip_connection_limit_refuses_the_third) {
+  const auto port = port_of(listen(transport_kind::tcp));
+  const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
+  tcp::socket a(io_), b(io_), c(io_);
+  a.connect(ep);
+  b.connect(ep);
+  ASSERT_TRUE(run_until([&] { return layer_.connection_count() == 2; }));
+  c.connect(ep);
+  ASSERT_TRUE(run_until([&] { return layer_.stats().connections_refused == 1; }));
+  char byte = 0;
+  boost::system::error_code ec;
+  std::size_t n = 1;
+  c.async_read_some(asio::buffer(&byte, 1), [&](auto e, std::size_t k) {
+    ec = e;
+    n = k;
+  });
+  ASSERT_TRUE(run_until([&] { return n == 0; }));
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_EQ(layer_.connection_count(), 2u);
+}
+
+TEST_F(transport_layer_test, outbound_tcp_connects_and_reuses_the_connection) {
+  listen(transport_kind::tcp);
+  tcp::acceptor server(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  peer to;
+  to.transport = transport_kind::tcp;
+  to.address = asio::ip::make_address("127.0.0.1");
+  to.port = server.local_endpoint().port();
+  layer_.send(options("TCP", 5999, "x1"), to);
+  layer_.send(options("TCP", 5999, "x2"), to);
+  tcp::socket accepted(io_);
+  bool ok = false;
+  server.async_accept(accepted, [&](auto ec) { ok = !ec; });
+  ASSERT_TRUE(run_until([&] { return ok; }));
+  const auto expected = options("TCP", 5999, "x1") + options("TCP", 5999, "x2");
+  std::string got(expected.size(), '\0');
+  std::size_t n = 0;
+  asio::async_read(accepted, asio::buffer(got), [&](auto, std::size_t k) { n = k; });
+  ASSERT_TRUE(run_until([&] { return n == expected.size(); }));
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(layer_.stats().connections_opened, 1u) << "the second request reused the first connection";
+}
+
+TEST_F(transport_layer_test, connect_failure_is_reported_as_transport_error) {
+  listen(transport_kind::tcp);
+  // A port that was just free: nobody listens there.
+  std::uint16_t dead_port = 0;
+  {
+    tcp::acceptor probe(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    dead_port = probe.local_endpoint().port();
+  }
+  peer to;
+  to.transport = transport_kind::tcp;
+  to.address = asio::ip::make_address("127.0.0.1");
+  to.port = dead_port;
+  layer_.send(options("TCP", 5999), to);
+  ASSERT_TRUE(run_until([&] { return !up_.errors.empty(); }));
+  EXPECT_EQ(up_.errors.front().port, dead_port);
+  EXPECT_EQ(layer_.stats().connect_failures, 1u);
+  EXPECT_EQ(layer_.connection_count(), 0u);
+}
+
+TEST_F(transport_layer_test, keepalive_ping_gets_pong) {
+  const auto port = port_of(listen(transport_kind::tcp));
+  tcp::socket client(io_);
+  client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  asio::write(client, asio::buffer(std::string("\r\n\r\n")));
+  std::string got(2, '\0');
+  std::size_t n = 0;
+  asio::async_read(client, asio::buffer(got), [&](auto, std::size_t k) { n = k; });
+  ASSERT_TRUE(run_until([&] { return n == 2; }));
+  EXPECT_EQ(got, "\r\n");
+}
+
+TEST_F(transport_layer_test, websocket_listener_is_refused_with_a_reason) {
+  auto r = layer_.add_listener({"ws", transport_kind::ws, asio::ip::make_address("127.0.0.1"), 0, nullptr});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("WebSocket"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace voxedge::sip
