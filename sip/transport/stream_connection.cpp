@@ -79,7 +79,7 @@ class basic_connection final : public stream_connection {
   void on_connect(const boost::system::error_code& ec) {
     if (state_ == state::closed) return;
     if (ec) {
-      ++owner_.stats().connect_failures;
+      ++owner_.counters().connect_failures;
       finish(true);
       return;
     }
@@ -132,7 +132,7 @@ class basic_connection final : public stream_connection {
       if (!self || state_ == state::closed) return;
       const auto idle_for = timers_.now() - last_activity_;
       if (idle_for >= settings_.idle_timeout) {
-        ++owner_.stats().connections_idle_closed;
+        ++owner_.counters().connections_idle_closed;
         finish(false);
       } else {
         arm_idle(settings_.idle_timeout - idle_for);
@@ -163,13 +163,13 @@ class basic_connection final : public stream_connection {
           owner_.on_frame(frame_, remote_);
           break;
         case stream_framer::status::keepalive:
-          ++owner_.stats().keepalives_answered;
+          ++owner_.counters().keepalives_answered;
           send("\r\n");  // RFC 5626 §4.4.1 pong
           break;
         case stream_framer::status::pong:
           break;
         case stream_framer::status::error:
-          owner_.stats().count_drop(drop_reason::framing);
+          owner_.counters().count_drop(drop_reason::framing);
           finish(true);
           return;
         case stream_framer::status::need_more:
@@ -187,7 +187,7 @@ class basic_connection final : public stream_connection {
   void on_write(const boost::system::error_code& ec) {
     if (state_ == state::closed) return;
     if (ec) {
-      owner_.stats().count_drop(drop_reason::send_failed);
+      owner_.counters().count_drop(drop_reason::send_failed);
       finish(true);
       return;
     }

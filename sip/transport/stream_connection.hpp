@@ -28,7 +28,7 @@ class connection_owner {
   /// The connection is gone. `failed`: closed by an error (connect, handshake, I/O,
   /// framing) rather than an orderly close or idle timeout. Called at most once.
   virtual void on_connection_closed(std::uint64_t id, const peer& remote, bool failed) = 0;
-  virtual transport_stats& stats() = 0;
+  virtual transport_stats& counters() = 0;
 
  protected:
   ~connection_owner() = default;

@@ -106,7 +106,7 @@ class transport_layer final : public message_sender, private connection_owner {
   void on_datagram(std::string_view bytes, const peer& from);
   void on_frame(std::string_view frame, const peer& from) override;
   void on_connection_closed(std::uint64_t id, const peer& remote, bool failed) override;
-  transport_stats& stats() override { return stats_; }
+  transport_stats& counters() override { return stats_; }
 
   void handle_inbound(std::string_view bytes, const peer& from);
   void do_accept(int index);

@@ -39,12 +39,13 @@ class uas_core_test : public ::testing::Test {
 
   static std::string request(const std::string& method, const std::string& extra = {},
                              const std::string& to_tag = {}, const std::string& ruri = "sip:voxedge@127.0.0.1") {
+    const auto n = std::to_string(++counter);
     return method + " " + ruri + " SIP/2.0\r\n" +
-           "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + method + std::to_string(++counter) + "\r\n" +
+           "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK" + method + n + "\r\n" +
            "Max-Forwards: 70\r\n"
            "From: <sip:a@127.0.0.1>;tag=1\r\n"
            "To: <sip:voxedge@127.0.0.1>" +
-           (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\n" + "Call-ID: c" + std::to_string(counter) +
+           (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\n" + "Call-ID: c" + n +
            "\r\n"
            "CSeq: 1 " +
            method + "\r\n" + extra + "Content-Length: 0\r\n\r\n";

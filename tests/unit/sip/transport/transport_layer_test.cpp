@@ -98,9 +98,11 @@ TEST_F(transport_layer_test, malformed_udp_request_is_answered_400_and_not_deliv
   std::size_t got = 0;
   client.async_receive_from(asio::buffer(buf), sender, [&](auto ec, std::size_t n) { got = ec ? 0 : n; });
   ASSERT_TRUE(run_until([&] { return got > 0; }));
-  auto resp = parse_message(std::string_view(buf.data(), got));
-  ASSERT_TRUE(resp.ok());
-  EXPECT_EQ(resp->status, 400);
+  // The answer echoes the broken CSeq as received, so the client can match it; it is
+  // not itself parseable, so check the text.
+  const std::string_view resp(buf.data(), got);
+  EXPECT_TRUE(resp.starts_with("SIP/2.0 400 Bad CSeq\r\n")) << resp;
+  EXPECT_NE(resp.find("CSeq: x OPTIONS\r\n"), std::string_view::npos) << resp;
   EXPECT_TRUE(up_.messages.empty());
   EXPECT_EQ(layer_.stats().parse_failures[static_cast<std::size_t>(parse_error::bad_cseq)], 1u);
 }
