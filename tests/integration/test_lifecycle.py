@@ -82,7 +82,7 @@ class Reload(DaemonTestCase):
         self.assertTrue(self.daemon.alive())
         self.assertTrue(self.options_ok(self.daemon.sip_port))
         self.assertEqual(self.daemon.metric("voxedge_config_last_reload_successful"), 0)
-        self.assertRegex(self.daemon.log_text(), r"broken\.yaml:\d+:\d+: ")
+        self.assertRegex(self.daemon.log_text(), r"voxedge\.yaml:\d+:\d+: listeners\[0\]\.port: ")
         self.assertIn("keeping the running configuration", self.daemon.log_text())
 
     def test_valid_change_is_applied(self):
@@ -132,7 +132,8 @@ class DefaultConfiguration(unittest.TestCase):
                 try:
                     ok = wait_for(lambda: status_of(udp_exchange(sip_request("OPTIONS", 5060), 5060, 0.5)) ==
                                   (200, "OK"), timeout=15)
-                    self.assertTrue(ok, open(os.path.join(home, "log")).read())
+                    with open(os.path.join(home, "log")) as f:
+                        self.assertTrue(ok, f.read())
                     self.assertTrue(os.path.exists(
                         os.path.join(home, ".local", "state", "voxedge", "tls", "selfsigned.crt")))
                 finally:

@@ -170,12 +170,28 @@ class StreamTransports(DaemonTestCase):
 
     def test_tls_1_1_is_refused(self):
         import ssl
-        ctx = tls_client_context()
-        ctx.minimum_version = ssl.TLSVersion.TLSv1
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        import warnings
+
+        def client(max_version):
+            ctx = tls_client_context()
+            # Security level 0 lets this client offer TLS 1.0/1.1, so a refusal can only
+            # come from the daemon.
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = max_version
+            return ctx
+
         with socket.create_connection(("127.0.0.1", self.daemon.tls_port), timeout=5) as raw:
-            with self.assertRaises((ssl.SSLError, ConnectionResetError, OSError)):
-                with ctx.wrap_socket(raw, server_hostname="localhost"):
+            with client(ssl.TLSVersion.TLSv1_2).wrap_socket(raw, server_hostname="localhost") as s:
+                self.assertEqual(s.version(), "TLSv1.2")  # the same client succeeds at 1.2
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            old = client(ssl.TLSVersion.TLSv1_1)
+        with socket.create_connection(("127.0.0.1", self.daemon.tls_port), timeout=5) as raw:
+            with self.assertRaises((ssl.SSLError, ConnectionResetError)):
+                with old.wrap_socket(raw, server_hostname="localhost"):
                     pass
 
 
