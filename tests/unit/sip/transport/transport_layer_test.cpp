@@ -204,6 +204,29 @@ TEST_F(transport_layer_test, keepalive_ping_gets_pong) {
   EXPECT_EQ(got, "\r\n");
 }
 
+TEST_F(transport_layer_test, idle_connection_is_closed) {
+  auto s = settings();
+  s.tcp_idle_timeout = 150ms;
+  layer_.update_settings(s);
+  const auto port = port_of(listen(transport_kind::tcp));
+  tcp::socket client(io_);
+  client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  ASSERT_TRUE(run_until([&] { return layer_.connection_count() == 1; }));
+  char byte = 0;
+  boost::system::error_code ec;
+  bool done = false;
+  const auto start = steady_clock::now();
+  client.async_read_some(asio::buffer(&byte, 1), [&](auto e, std::size_t) {
+    ec = e;
+    done = true;
+  });
+  ASSERT_TRUE(run_until([&] { return done; }));
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_GE(steady_clock::now() - start, 100ms);
+  EXPECT_EQ(layer_.stats().connections_idle_closed, 1u);
+  EXPECT_EQ(layer_.connection_count(), 0u);
+}
+
 TEST_F(transport_layer_test, websocket_listener_is_refused_with_a_reason) {
   auto r = layer_.add_listener({"ws", transport_kind::ws, asio::ip::make_address("127.0.0.1"), 0, nullptr});
   ASSERT_FALSE(r.ok());
