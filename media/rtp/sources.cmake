@@ -1,0 +1,1 @@
+# sources arrive with the RTP work
