@@ -29,6 +29,20 @@ class basic_connection final : public stream_connection {
         idle_timer_(timers),
         connect_timer_(timers) {}
 
+  /// Outbound: the stream is built in place from its constructor arguments (moving a
+  /// never-opened socket trips a gcc -O3 false positive inside Asio).
+  template <class... StreamArgs>
+  basic_connection(std::in_place_t, peer remote, connection_owner& owner, timer_service& timers,
+                   const connection_settings& settings, StreamArgs&&... args)
+      : stream_connection(std::move(remote), true),
+        stream_(std::forward<StreamArgs>(args)...),
+        owner_(owner),
+        timers_(timers),
+        settings_(settings),
+        framer_(settings.max_message_bytes),
+        idle_timer_(timers),
+        connect_timer_(timers) {}
+
   void start_accepted() override {
     state_ = state::handshaking;
     if constexpr (is_tls) {
@@ -238,6 +252,20 @@ std::shared_ptr<stream_connection> make_tls_connection(tcp::socket socket, std::
   auto c = std::make_shared<basic_connection<tls_stream>>(tls_stream(std::move(socket), *ctx), std::move(remote),
                                                           outbound, owner, timers, settings);
   c->keep_alive(std::move(ctx));
+  return c;
+}
+
+std::shared_ptr<stream_connection> make_outbound_connection(asio::io_context& io,
+                                                            std::shared_ptr<asio::ssl::context> tls, peer remote,
+                                                            connection_owner& owner, timer_service& timers,
+                                                            const connection_settings& settings) {
+  if (!tls) {
+    return std::make_shared<basic_connection<tcp::socket>>(std::in_place, std::move(remote), owner, timers, settings,
+                                                           io);
+  }
+  auto c = std::make_shared<basic_connection<tls_stream>>(std::in_place, std::move(remote), owner, timers, settings, io,
+                                                          *tls);
+  c->keep_alive(std::move(tls));
   return c;
 }
 

@@ -77,4 +77,12 @@ std::shared_ptr<stream_connection> make_tls_connection(boost::asio::ip::tcp::soc
                                                        connection_owner& owner, timer_service& timers,
                                                        const connection_settings& settings);
 
+/// Creates an outbound connection, TLS when `tls` is set, not yet connected: call
+/// start_connect().
+std::shared_ptr<stream_connection> make_outbound_connection(boost::asio::io_context& io,
+                                                            std::shared_ptr<boost::asio::ssl::context> tls,
+                                                            peer remote, connection_owner& owner,
+                                                            timer_service& timers,
+                                                            const connection_settings& settings);
+
 }  // namespace voxedge::sip

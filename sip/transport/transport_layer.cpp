@@ -224,9 +224,8 @@ void transport_layer::send(const std::string& bytes, const peer& to) {
         p.connection_id = next_connection_id_++;
         p.listener = -1;
         const connection_settings cs{settings_.limits.max_message_bytes, settings_.tcp_idle_timeout, settings_.connect_timeout};
-        tcp::socket sock(io_);
-        c = to.transport == transport_kind::tls ? make_tls_connection(std::move(sock), client_tls_, p, true, *this, timers_, cs)
-                                                : make_tcp_connection(std::move(sock), p, true, *this, timers_, cs);
+        c = make_outbound_connection(io_, to.transport == transport_kind::tls ? client_tls_ : nullptr, p, *this,
+                                     timers_, cs);
         ++stats_.connections_opened;
         adopt(c);
         c->send(bytes);
