@@ -232,6 +232,16 @@ struct numbering_settings {
   bool operator==(const numbering_settings&) const = default;
 };
 
+struct call_settings {
+  std::uint32_t max_calls = 10000;        ///< concurrent calls; more are refused with 503
+  std::uint32_t max_duration_s = 14400;   ///< hang up after this long; 0 = no limit
+  std::uint32_t media_timeout_s = 30;     ///< no RTP this long: MEDIA_DISRUPTED
+  std::uint32_t media_hangup_s = 60;      ///< still none this long after that: hang up
+  std::string cdr_file;                   ///< JSON lines, reopened on SIGHUP; empty = none
+
+  bool operator==(const call_settings&) const = default;
+};
+
 struct metrics_settings {
   bool enabled = true;
   std::string address = "127.0.0.1";
@@ -257,6 +267,7 @@ struct config {
   std::vector<user> users;
   std::vector<route> routes;  ///< in file order
   numbering_settings numbering;
+  call_settings calls;
   metrics_settings metrics;
   logging_settings logging;
 

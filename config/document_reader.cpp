@@ -168,6 +168,15 @@ void read_numbering(const field_reader& f, numbering_settings& out) {
   f["international_prefix"].read_string(out.international_prefix, check_digits);
 }
 
+void read_calls(const field_reader& f, call_settings& out) {
+  if (!f.expect_mapping({"max_calls", "max_duration_s", "media_timeout_s", "media_hangup_s", "cdr_file"})) return;
+  f["max_calls"].read_uint(out.max_calls, 1, 1000000);
+  f["max_duration_s"].read_uint(out.max_duration_s, 0, 604800);
+  f["media_timeout_s"].read_uint(out.media_timeout_s, 1, 3600);
+  f["media_hangup_s"].read_uint(out.media_hangup_s, 0, 86400);
+  f["cdr_file"].read_string(out.cdr_file);
+}
+
 void read_metrics(const field_reader& f, metrics_settings& out) {
   if (!f.expect_mapping({"enabled", "address", "port"})) return;
   f["enabled"].read_bool(out.enabled);
@@ -185,7 +194,7 @@ void read_logging(const field_reader& f, logging_settings& out) {
 
 void read_document(const field_reader& root, config& out) {
   if (!root.expect_mapping({"node", "listeners", "sip", "media", "trunks", "endpoints", "users", "routes", "numbering",
-                            "metrics", "logging"})) {
+                            "calls", "metrics", "logging"})) {
     return;
   }
   read_node(root["node"], out.node);
@@ -197,6 +206,7 @@ void read_document(const field_reader& root, config& out) {
   read_list(root["users"], out.users, read_user);
   read_list(root["routes"], out.routes, read_route);
   read_numbering(root["numbering"], out.numbering);
+  read_calls(root["calls"], out.calls);
   read_metrics(root["metrics"], out.metrics);
   read_logging(root["logging"], out.logging);
 }

@@ -107,6 +107,11 @@ TEST(example, full_file_loads_with_every_value) {
   EXPECT_EQ(c.numbering.country_code, "44");
   EXPECT_EQ(c.numbering.national_prefix, "0");
   EXPECT_EQ(c.numbering.international_prefix, "00");
+  EXPECT_EQ(c.calls.max_calls, 500u);
+  EXPECT_EQ(c.calls.max_duration_s, 7200u);
+  EXPECT_EQ(c.calls.media_timeout_s, 20u);
+  EXPECT_EQ(c.calls.media_hangup_s, 40u);
+  EXPECT_EQ(c.calls.cdr_file, "/var/log/voxedge/cdr.jsonl");
   EXPECT_EQ(c.metrics, (metrics_settings{false, "::1", 9100}));
   EXPECT_EQ(c.logging, (logging_settings{log_level::debug, log_format::json}));
 }

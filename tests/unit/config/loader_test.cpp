@@ -48,6 +48,9 @@ TEST(loader_defaults, default_values) {
   EXPECT_EQ(c.numbering.country_code, "");
   EXPECT_EQ(c.numbering.national_prefix, "0");
   EXPECT_EQ(c.numbering.international_prefix, "00");
+  EXPECT_EQ(c.calls.max_calls, 10000u);
+  EXPECT_EQ(c.calls.media_timeout_s, 30u);
+  EXPECT_TRUE(c.calls.cdr_file.empty());
   EXPECT_TRUE(c.metrics.enabled);
   EXPECT_EQ(c.metrics.address, "127.0.0.1");
   EXPECT_EQ(c.metrics.port, 9095);
@@ -126,7 +129,7 @@ TEST(loader_errors, unknown_key_lists_the_valid_ones) {
 TEST(loader_errors, unknown_top_level_key) {
   EXPECT_THAT(load_errors("listener: []\n"),
               ElementsAre("test.yaml:1:1: listener: unknown key \"listener\"; expected one of: node, listeners, "
-                          "sip, media, trunks, endpoints, users, routes, numbering, metrics, logging"));
+                          "sip, media, trunks, endpoints, users, routes, numbering, calls, metrics, logging"));
 }
 
 TEST(loader_errors, duplicate_key) {
