@@ -68,7 +68,7 @@ if [[ "${VOXEDGE_SKIP_FUZZ:-0}" != 1 ]] && command -v clang++-16 >/dev/null; the
     work=$(mktemp -d)
     if "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
       "$work" "$seeds" >"$work.log" 2>&1; then
-      echo "fuzz $name: ok ($(grep -oE 'stat::number_of_executed_units: [0-9]+|#[0-9]+ +DONE' "$work.log" | tail -n 1))"
+      echo "fuzz $name: ok ($(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$work.log" | tail -n 1)s)"
       passed=$((passed + 1))
     else
       echo "fuzz $name: FAILED"
