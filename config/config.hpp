@@ -121,6 +121,7 @@ struct media_settings {
   std::uint16_t port_min = 20000;  ///< even: RTP on even ports, RTCP on the next odd one
   std::uint16_t port_max = 39999;
   std::uint32_t workers = 0;  ///< 0 = one per core
+  std::string address;  ///< IP the relay binds RTP sockets to; empty = the first listener's address
 
   bool operator==(const media_settings&) const = default;
 };

@@ -71,7 +71,8 @@ void read_sip(const field_reader& f, sip_settings& out) {
 }
 
 void read_media(const field_reader& f, media_settings& out) {
-  if (!f.expect_mapping({"port_min", "port_max", "workers"})) return;
+  if (!f.expect_mapping({"address", "port_min", "port_max", "workers"})) return;
+  f["address"].read_string(out.address, check_optional_ip);
   // Below 1024 are privileged ports, and the daemon runs unprivileged.
   f["port_min"].read_uint(out.port_min, 1024, max_port);
   f["port_max"].read_uint(out.port_max, 1024, max_port);

@@ -10,7 +10,9 @@
 
 #include "base/build_info.hpp"
 #include "config/loader.hpp"
+#include "daemon/call/call_metrics.hpp"
 #include "daemon/config_check.hpp"
+#include "daemon/routing/router.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/metrics/sip_metrics.hpp"
 #include "daemon/tls/server_tls_context.hpp"
@@ -119,6 +121,7 @@ bool application::start() {
     spdlog::critical("cannot open listener: {}", r.error());
     return false;
   }
+  if (!start_calls()) return false;
   register_metrics();
   if (config_.metrics.enabled) {
     boost::system::error_code ec;
@@ -140,6 +143,72 @@ bool application::start() {
   notifier_.status("running: " + std::to_string(listeners_.size()) + " SIP listeners");
   notifier_.start_watchdog();
   return true;
+}
+
+namespace {
+
+// Where the relay binds RTP: media.address, else the first listener's address (on an
+// unconfigured daemon, loopback like everything else).
+std::string media_bind_address(const config::config& c) {
+  if (!c.media.address.empty()) return c.media.address;
+  for (const auto& l : c.listeners) {
+    if (l.address != "0.0.0.0" && l.address != "::") return l.address;
+  }
+  return c.listeners.empty() ? std::string("127.0.0.1") : c.listeners.front().address;
+}
+
+}  // namespace
+
+bool application::start_calls() {
+  media::relay_config rc;
+  boost::system::error_code ec;
+  rc.bind_address = asio::ip::make_address(media_bind_address(config_), ec);
+  if (ec) {
+    spdlog::critical("media: bad bind address {}", media_bind_address(config_));
+    return false;
+  }
+  rc.port_min = config_.media.port_min;
+  rc.port_max = config_.media.port_max;
+  rc.workers = config_.media.workers;
+  rc.rtp_timeout = std::chrono::seconds(config_.calls.media_timeout_s);
+  rc.rtp_hold_timeout = duration::zero();
+  rc.rtcp_cname = config_.node.name;
+  relay_ = std::make_unique<relay_media_control>(io_, rc, config_.node.advertised_address);
+  if (auto r = relay_->start(); !r) {
+    spdlog::critical("media: cannot start the relay: {}", r.error());
+    return false;
+  }
+  addressing_ = std::make_unique<transport_leg_addressing>(*transport_);
+  update_addressing(config_);
+  cdr_ = std::make_unique<cdr_writer>(config_.calls.cdr_file);
+  calls_ = std::make_unique<b2bua>(
+      timers_, *transactions_, *relay_, *addressing_, [this](const cdr_record& r) { cdr_->write(r); },
+      settings_from(config_));
+  if (auto r = apply_routing(config_); !r) {
+    spdlog::critical("routing: {}", r.error());
+    return false;
+  }
+  uas_->attach_calls(calls_.get());
+  spdlog::info("media: relaying on {} ports {}-{}", media_bind_address(config_), rc.port_min, rc.port_max);
+  return true;
+}
+
+void application::update_addressing(const config::config& cfg) {
+  std::vector<transport_leg_addressing::binding> bindings;
+  bindings.reserve(listeners_.size());
+  for (const auto& l : listeners_) bindings.push_back({l.index, l.spec});
+  addressing_->update(std::move(bindings), cfg.node.advertised_address);
+}
+
+result<void, std::string> application::apply_routing(const config::config& cfg) {
+  auto built = router::build(cfg);
+  if (!built) return fail(built.error());
+  auto classifier = std::make_unique<source_classifier>(cfg);
+  // FQDN allow-list entries keep the addresses they resolved to until re-resolved.
+  if (classifier_) classifier->adopt_resolved(*classifier_);
+  calls_->set_routing(std::make_shared<const router>(std::move(built).value()), classifier.get());
+  classifier_ = std::move(classifier);  // the old one is dropped only after the swap
+  return {};
 }
 
 result<void, std::string> application::apply_listeners(const config::config& next) {
@@ -196,6 +265,15 @@ void application::apply_runtime_settings(const config::config& next) {
   apply_logging(next.logging.level, next.logging.format);
   transport_->update_settings(transport_settings_from(next));
   uas_->update(next);
+  update_addressing(next);
+  relay_->set_advertised_address(next.node.advertised_address);
+  calls_->update(settings_from(next));
+  if (auto r = apply_routing(next); !r) spdlog::error("reload: routing not changed: {}", r.error());
+  if (next.calls.cdr_file != config_.calls.cdr_file) {
+    cdr_ = std::make_unique<cdr_writer>(next.calls.cdr_file);
+  } else if (auto r = cdr_->reopen(); !r) {
+    spdlog::error("cdr: cannot reopen {}: {}", next.calls.cdr_file, r.error());
+  }
   if (next.metrics != config_.metrics) {
     http_.stop();
     if (next.metrics.enabled) {
@@ -225,6 +303,7 @@ void application::reload() {
   notifier_.reloading();
   if (config_path_.empty()) {
     spdlog::info("reload: running on the built-in default configuration; nothing to re-read");
+    if (cdr_) (void)cdr_->reopen();
     if (reloads_ok_ != nullptr) reloads_ok_->Increment();
     notifier_.ready();
     return;
@@ -259,6 +338,25 @@ void application::stop() {
   boost::system::error_code ignored;
   signals_.cancel(ignored);
   http_.stop();
+  // Calls end with BYE/CANCEL/503 first; the loop keeps running (bounded) until their
+  // transactions are done or the deadline passes.
+  if (calls_ && calls_->size() > 0) {
+    spdlog::info("stopping: ending {} call(s)", calls_->size());
+    calls_->hang_up_all("daemon shutting down");
+    drain_deadline_ = timers_.now() + std::chrono::seconds(5);
+    drain_timer_.start(std::chrono::milliseconds(50), [this] { finish_stop(); });
+    return;
+  }
+  finish_stop();
+}
+
+void application::finish_stop() {
+  if (calls_ && calls_->size() > 0 && timers_.now() < drain_deadline_) {
+    drain_timer_.start(std::chrono::milliseconds(50), [this] { finish_stop(); });
+    return;
+  }
+  if (uas_) uas_->attach_calls(nullptr);
+  if (relay_) relay_->stop();
   if (transport_) transport_->shutdown();
   // Pending timers (transactions, watchdog, lag monitor) are dropped: once the sockets
   // are closed the loop runs out of work and run() returns.
@@ -304,6 +402,7 @@ void application::register_metrics() {
                           prometheus::MetricType::Gauge),
                {}, up);
     collect_sip_metrics(*transport_, *transactions_, out);
+    if (calls_) collect_call_metrics(*calls_, out);
   });
 
   http_.route("/metrics", [this](const http_request& req) {

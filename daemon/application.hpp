@@ -16,7 +16,12 @@
 
 #include "base/asio_timer_service.hpp"
 #include "config/config.hpp"
+#include "daemon/call/b2bua.hpp"
+#include "daemon/call/leg_addressing.hpp"
+#include "daemon/call/relay_media_control.hpp"
+#include "daemon/cdr/cdr_writer.hpp"
 #include "daemon/http/http_server.hpp"
+#include "daemon/routing/source_classifier.hpp"
 #include "daemon/metrics/loop_lag_monitor.hpp"
 #include "daemon/metrics/metrics_exporter.hpp"
 #include "daemon/systemd_notifier.hpp"
@@ -42,9 +47,13 @@ class application final : public sip::transport_layer::listener {
   };
 
   bool start();
+  bool start_calls();
   void wait_for_signal();
   void reload();
   void stop();
+  void finish_stop();
+  void update_addressing(const config::config& cfg);
+  result<void, std::string> apply_routing(const config::config& cfg);
 
   result<void, std::string> apply_listeners(const config::config& next);
   void apply_runtime_settings(const config::config& next);
@@ -65,6 +74,12 @@ class application final : public sip::transport_layer::listener {
   std::unique_ptr<sip::transport_layer> transport_;
   std::unique_ptr<uas_core> uas_;
   std::unique_ptr<sip::transaction_layer> transactions_;
+  // Calls: declared after the transaction layer so they are destroyed before it.
+  std::unique_ptr<relay_media_control> relay_;
+  std::unique_ptr<transport_leg_addressing> addressing_;
+  std::unique_ptr<cdr_writer> cdr_;
+  std::unique_ptr<source_classifier> classifier_;
+  std::unique_ptr<b2bua> calls_;
   std::vector<open_listener> listeners_;
   std::unique_ptr<loop_lag_monitor> lag_monitor_;
   prometheus::Counter* reloads_ok_ = nullptr;
@@ -72,6 +87,8 @@ class application final : public sip::transport_layer::listener {
   prometheus::Gauge* last_reload_ok_ = nullptr;
   time_point started_at_{};
   bool stopping_ = false;
+  scoped_timer drain_timer_{timers_};
+  time_point drain_deadline_{};
   int exit_status_ = 0;
 };
 

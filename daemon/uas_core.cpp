@@ -4,6 +4,8 @@
 
 #include "base/build_info.hpp"
 #include "base/text.hpp"
+#include "daemon/call/b2bua.hpp"
+#include "daemon/call/header_policy.hpp"
 #include "sip/message/response_builder.hpp"
 
 namespace voxedge::daemon {
@@ -30,11 +32,31 @@ void uas_core::update(const config::config& cfg) {
 
 std::string uas_core::allow_header() { return "OPTIONS"; }
 
+std::string uas_core::unsupported_extensions(const sip::message& req) const {
+  std::string unsupported;
+  for (auto v : req.header_values("Require")) {
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const auto tag = text::trim(rest.substr(0, comma));
+      if (!tag.empty() && !(calls_ != nullptr && text::iequals(tag, "timer"))) {
+        if (!unsupported.empty()) unsupported += ", ";
+        unsupported += tag;
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return unsupported;
+}
+
+std::string uas_core::allow() const { return calls_ != nullptr ? std::string(call_allow) : allow_header(); }
+
 void uas_core::reply(sip::server_transaction_handle h, const sip::message& req, int status, std::string_view reason,
                      bool with_allow) {
   auto resp = sip::make_response(req, status, reason, transactions_->new_tag());
   resp.add_header("Server", server_header_);
-  if (with_allow) resp.add_header("Allow", allow_header());
+  if (with_allow) resp.add_header("Allow", allow());
   if (!transactions_->respond(h, std::move(resp))) {
     spdlog::debug("sip[{}]: response {} not sent: transaction gone", req.call_id, status);
   }
@@ -42,8 +64,9 @@ void uas_core::reply(sip::server_transaction_handle h, const sip::message& req, 
 
 void uas_core::on_request(sip::server_transaction_handle h, sip::message&& req, const sip::peer& from) {
   if (!h) {
-    // An ACK for a 2xx we never sent, or a late one: nothing to do (§17.2.3 leaves it to
-    // the TU, and we have no dialog for it).
+    // The ACK for a 2xx (§13.3.1.4): the call's, if it has the dialog. Otherwise a 2xx we
+    // never sent, or a late one: nothing to do (§17.2.3 leaves it to the TU).
+    if (calls_ != nullptr && calls_->on_in_dialog(h, std::move(req), from)) return;
     ++stats_.acks_ignored;
     return;
   }
@@ -74,13 +97,9 @@ void uas_core::on_request(sip::server_transaction_handle h, sip::message&& req, 
     reply(h, req, 416);
     return;
   }
-  // §8.2.2.3: we implement no extension a client may Require yet; name every one.
-  if (auto require = req.header_values("Require"); !require.empty()) {
-    std::string unsupported;
-    for (auto v : require) {
-      if (!unsupported.empty()) unsupported += ", ";
-      unsupported += text::trim(v);
-    }
+  // §8.2.2.3: name every extension we do not implement. With calls, RFC 4028 session
+  // timers ("timer") are supported.
+  if (auto unsupported = unsupported_extensions(req); !unsupported.empty()) {
     ++stats_.rejected_other;
     log_reject(420, "requires " + unsupported);
     auto resp = sip::make_response(req, 420, {}, transactions_->new_tag());
@@ -88,6 +107,15 @@ void uas_core::on_request(sip::server_transaction_handle h, sip::message&& req, 
     resp.add_header("Unsupported", unsupported);
     transactions_->respond(h, std::move(resp));
     return;
+  }
+  if (calls_ != nullptr) {
+    if (!req.to.tag().empty()) {
+      // §12.2.2: the call that owns the dialog, if any; else 481 below.
+      if (calls_->on_in_dialog(h, std::move(req), from)) return;
+    } else if (m == method::invite) {
+      calls_->on_invite(h, std::move(req), from);
+      return;
+    }
   }
   // §12.2.2: a request with a To tag belongs to a dialog, and we have none.
   if (!req.to.tag().empty() || dialog_only(m)) {
@@ -101,11 +129,11 @@ void uas_core::on_request(sip::server_transaction_handle h, sip::message&& req, 
     ++stats_.options_answered;
     auto resp = sip::make_response(req, 200, {}, transactions_->new_tag());
     resp.add_header("Server", server_header_);
-    resp.add_header("Allow", allow_header());
+    resp.add_header("Allow", allow());
     resp.add_header("Accept", "application/sdp");
     resp.add_header("Accept-Encoding", "identity");
     resp.add_header("Accept-Language", "en");
-    resp.add_header("Supported", "");
+    resp.add_header("Supported", calls_ != nullptr ? "timer" : "");
     transactions_->respond(h, std::move(resp));
     return;
   }
@@ -115,6 +143,7 @@ void uas_core::on_request(sip::server_transaction_handle h, sip::message&& req, 
 }
 
 void uas_core::on_cancel(sip::server_transaction_handle invite, const sip::message& cancel, const sip::peer&) {
+  if (calls_ != nullptr && calls_->on_cancel(invite)) return;
   // §9.2: the CANCEL got its 200 from the layer; the INVITE ends with 487.
   if (const auto* req = transactions_->original_request(invite)) {
     auto resp = sip::make_response(*req, 487, {}, transactions_->new_tag());
@@ -124,7 +153,8 @@ void uas_core::on_cancel(sip::server_transaction_handle invite, const sip::messa
   spdlog::info("sip[{}]: INVITE cancelled", cancel.call_id);
 }
 
-void uas_core::on_server_failure(sip::server_transaction_handle, sip::server_failure why) {
+void uas_core::on_server_failure(sip::server_transaction_handle h, sip::server_failure why) {
+  if (calls_ != nullptr) calls_->on_server_failure(h, why);
   spdlog::debug("sip: server transaction failed: {}",
                 why == sip::server_failure::no_ack ? "no ACK (Timer H)" : "transport error");
 }

@@ -3,7 +3,8 @@
 // that no dialog or call handles yet: the checks every request gets before it can go
 // further (§8.2.1–§8.2.3: method, URI scheme, Require, Max-Forwards), OPTIONS answered
 // with our capabilities (§11.2), and requests for dialogs we do not have (§12.2.2).
-// The call (B2BUA) and registrar layers plug in here as they arrive.
+// With a B2BUA attached, INVITEs, requests inside dialogs (and the ACKs for our 2xx) and
+// CANCELs go to it once they pass those checks; the registrar will plug in here too.
 #include <string>
 
 #include "config/config.hpp"
@@ -11,6 +12,8 @@
 #include "sip/transport/transport_layer.hpp"
 
 namespace voxedge::daemon {
+
+class b2bua;
 
 /// Counters for the metrics endpoint, by what the core answered.
 struct uas_stats {
@@ -27,6 +30,8 @@ class uas_core final : public sip::transaction_layer::listener {
   explicit uas_core(const config::config& cfg);
 
   void attach(sip::transaction_layer& transactions);
+  /// Hands calls to `calls` (null: INVITE is answered 405 as before). Must outlive this.
+  void attach_calls(b2bua* calls) noexcept { calls_ = calls; }
   void update(const config::config& cfg);
 
   /// The methods voxedge accepts, for Allow headers.
@@ -43,8 +48,12 @@ class uas_core final : public sip::transaction_layer::listener {
   void reply(sip::server_transaction_handle h, const sip::message& req, int status, std::string_view reason = {},
              bool with_allow = false);
 
+  std::string allow() const;
+  std::string unsupported_extensions(const sip::message& req) const;
+
   std::string server_header_;
   sip::transaction_layer* transactions_ = nullptr;
+  b2bua* calls_ = nullptr;
   uas_stats stats_;
 };
 

@@ -58,10 +58,25 @@ class RequestChecks(DaemonTestCase):
         status = self.ask(sip_request("FOOBAR", self.daemon.sip_port))
         self.assertEqual(status[0], 501, status)
 
-    def test_invite_not_served_yet_is_405_with_allow(self):
-        reply = udp_exchange(sip_request("INVITE", self.daemon.sip_port), self.daemon.sip_port).decode()
+    def test_invite_from_unknown_source_is_403(self):
+        # No trunk or endpoint lists 127.0.0.1 here: unknown sources are never routed.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            s.settimeout(3)
+            sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
+            invite = sip_request("INVITE", self.daemon.sip_port, body=sdp,
+                                 extra_headers="Contact: <sip:itest@127.0.0.1:5999>\r\n"
+                                               "Content-Type: application/sdp\r\n")
+            s.sendto(invite, ("127.0.0.1", self.daemon.sip_port))
+            statuses = []
+            while not statuses or statuses[-1] < 200:
+                statuses.append(status_of(s.recvfrom(65536)[0])[0])
+        self.assertEqual(statuses[-1], 403, statuses)
+
+    def test_subscribe_is_405_with_allow(self):
+        reply = udp_exchange(sip_request("SUBSCRIBE", self.daemon.sip_port), self.daemon.sip_port).decode()
         self.assertEqual(status_of(reply)[0], 405, reply)
-        self.assertRegex(reply, r"(?im)^Allow:.*OPTIONS")
+        self.assertRegex(reply, r"(?im)^Allow:.*INVITE.*OPTIONS")
 
     def test_max_forwards_zero_is_483(self):
         req = sip_request("MESSAGE", self.daemon.sip_port).replace(b"Max-Forwards: 70", b"Max-Forwards: 0")

@@ -65,7 +65,7 @@ TEST(example, full_file_loads_with_every_value) {
   EXPECT_EQ(c.sip.tcp, (tcp_settings{300, 1000, 16, 2000}));
   EXPECT_EQ(c.sip.udp_receive_buffer_bytes, 4194304u);
 
-  EXPECT_EQ(c.media, (media_settings{10000, 20000, 4}));
+  EXPECT_EQ(c.media, (media_settings{10000, 20000, 4, ""}));
 
   ASSERT_EQ(c.trunks.size(), 1u);
   const trunk& t = c.trunks[0];

@@ -1,0 +1,286 @@
+#include "daemon/call/call_leg.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "base/random.hpp"
+#include "base/text.hpp"
+#include "daemon/call/header_policy.hpp"
+#include "media/sdp/offer_answer.hpp"
+#include "media/sdp/sdp_parser.hpp"
+#include "media/sdp/sdp_writer.hpp"
+#include "sip/dialog/session_expires.hpp"
+
+namespace voxedge::daemon {
+
+namespace {
+
+std::string_view leg_name(media_leg l) { return l == media_leg::a ? "A" : "B"; }
+
+}  // namespace
+
+call_leg::call_leg(media_leg side, const context& ctx, listener& l, const sip::session_timer_config& timers)
+    : side_(side),
+      ctx_(ctx),
+      listener_(l),
+      negotiation_(timers),
+      session_timer_(ctx.timers, *this),
+      retransmit_timer_(ctx.timers),
+      refresh_retry_timer_(ctx.timers) {}
+
+call_leg::~call_leg() {
+  for (const auto& [id, answered] : refreshes_) ctx_.transactions.detach(sip::client_transaction_handle{id});
+}
+
+// --- addressing --------------------------------------------------------------------------
+
+void call_leg::set_local(const local_address& local, const std::string& contact_user) {
+  local_ = local;
+  contact_ = sip::name_addr{};
+  contact_.address.scheme = sip::uri_scheme::sip;
+  contact_.address.user = contact_user;
+  contact_.address.host = local.host;
+  contact_.address.port = local.port;
+  if (local.transport != sip::transport_kind::udp) {
+    contact_.address.params.set("transport", text::to_lower(sip::via_transport_token(local.transport)));
+  }
+}
+
+sip::via call_leg::make_via() const {
+  sip::via v;
+  v.transport = std::string(sip::via_transport_token(local_.transport));
+  v.host = local_.host;
+  v.port = local_.port;
+  // RFC 3581 §3: ask for rport so responses find us through NAT.
+  v.params.set("rport");
+  return v;
+}
+
+void call_leg::on_uas_response(const sip::message& invite, const sip::message& resp, const sip::peer& from,
+                               sip::dialog_registry& registry, std::uint64_t owner) {
+  if (dialog_ != nullptr) {
+    dialog_->on_response_sent(resp);
+    return;
+  }
+  if (resp.status <= 100 || resp.status >= 300) return;
+  auto created = sip::dialog::create_uas(invite, resp, from);
+  if (!created) return;
+  if (auto added = registry.add(std::move(created).value(), owner)) dialog_ = *added;
+}
+
+void call_leg::note_allow(const sip::message& m) {
+  for (auto value : m.header_values("Allow")) {
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (text::iequals(text::trim(rest.substr(0, comma)), "UPDATE")) peer_allows_update_ = true;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+}
+
+// --- requests ------------------------------------------------------------------------------
+
+sip::message call_leg::make_request(sip::method m) {
+  auto req = dialog_->make_request(m);
+  req.vias.push_back(make_via());
+  req.add_header("User-Agent", ctx_.user_agent);
+  return req;
+}
+
+std::optional<sip::peer> call_leg::request_target() const {
+  std::optional<sip::peer> p;
+  if (dialog_ != nullptr) p = dialog_->request_target();
+  if (!p) p = fallback_;
+  // Leave from the listener our Via names, so the peer's answers come back to it.
+  if (p && p->listener < 0 && p->transport == local_.transport) p->listener = local_.listener;
+  return p;
+}
+
+sip::client_transaction_handle call_leg::send(sip::message req, sip::transaction_layer::client_listener& l) {
+  const auto to = request_target();
+  if (!to) {
+    spdlog::warn("call leg {}: {} not sent: no address for {}", leg_name(side_), req.method_name,
+                 dialog_ != nullptr ? dialog_->next_hop().to_string() : std::string("?"));
+    return {};
+  }
+  return ctx_.transactions.send_request(std::move(req), *to, l);
+}
+
+void call_leg::ack_2xx(std::uint32_t cseq) {
+  if (last_ack_ && last_ack_->cseq == cseq) {
+    // §13.2.2.4: a retransmitted 2xx gets the same ACK again.
+    ctx_.transactions.send_ack(last_ack_->ack, last_ack_->to);
+    return;
+  }
+  const auto to = request_target();
+  if (dialog_ == nullptr || !to) return;
+  sent_ack a{cseq, dialog_->make_ack(cseq), *to};
+  a.ack.vias.push_back(make_via());
+  ctx_.transactions.send_ack(a.ack, a.to);
+  last_ack_ = std::move(a);
+}
+
+// --- 2xx retransmission (§13.3.1.4) ------------------------------------------------------------
+
+void call_leg::respond_2xx_invite(sip::server_transaction_handle h, sip::message resp) {
+  const auto& t1 = ctx_.transactions.config().t1;
+  pending_2xx p{h, resp, resp.cseq.number, t1, duration{}};
+  ctx_.transactions.respond(h, std::move(resp));
+  pending_2xx_ = std::move(p);
+  retransmit_timer_.start(t1, [this] { retransmit_2xx(); });
+}
+
+void call_leg::retransmit_2xx() {
+  if (!pending_2xx_) return;
+  const auto& cfg = ctx_.transactions.config();
+  auto& p = *pending_2xx_;
+  p.elapsed += p.interval;
+  if (p.elapsed >= 64 * cfg.t1) {
+    // §13.3.1.4: "If the server retransmits the 2xx response for 64*T1 seconds without
+    // receiving an ACK, the dialog is confirmed, but the session SHOULD be terminated."
+    pending_2xx_.reset();
+    listener_.on_leg_failed(*this, "no ACK for our 2xx");
+    return;
+  }
+  ctx_.transactions.respond(p.handle, p.response);
+  p.interval = std::min(p.interval * 2, cfg.t2);
+  retransmit_timer_.start(p.interval, [this] { retransmit_2xx(); });
+}
+
+bool call_leg::on_ack(const sip::message& ack) {
+  if (!pending_2xx_ || ack.cseq.number != pending_2xx_->cseq) return false;
+  pending_2xx_.reset();
+  retransmit_timer_.cancel();
+  return true;
+}
+
+// --- SDP -------------------------------------------------------------------------------------
+
+media::session_version& call_leg::version(const std::string& address) {
+  if (!version_) version_.emplace(media::make_connection(address));
+  return *version_;
+}
+
+// --- session timer -------------------------------------------------------------------------------
+
+std::optional<sip::session_timer_answer> call_leg::session_answer(const sip::message& request) const {
+  if (!request.has_header("Session-Expires") && !sip::supports_timer(request)) return std::nullopt;
+  return negotiation_.on_request(request);
+}
+
+void call_leg::accept_session(const sip::session_timer_answer& answer, sip::message& response_2xx) {
+  if (auto s = negotiation_.accept(answer, response_2xx)) {
+    session_timer_.start(*s);
+  } else {
+    session_timer_.stop();
+  }
+}
+
+void call_leg::on_session_2xx(const sip::message& response) {
+  if (auto s = negotiation_.on_2xx(response)) {
+    session_timer_.start(*s);
+  } else {
+    session_timer_.stop();
+  }
+}
+
+void call_leg::stop_timers() {
+  session_timer_.stop();
+  retransmit_timer_.cancel();
+  refresh_retry_timer_.cancel();
+  pending_2xx_.reset();
+}
+
+void call_leg::on_refresh_due() {
+  if (dialog_ == nullptr || !confirmed()) return;
+  auto& guard = dialog_->reinvites();
+  const bool use_update = peer_allows_update_;
+  if (use_update ? !guard.can_send_update() : !guard.can_send_reinvite()) {
+    // Another session modification is in flight; its 2xx restarts the timer anyway.
+    refresh_retry_timer_.start(std::chrono::seconds(2), [this] { on_refresh_due(); });
+    return;
+  }
+  // RFC 4028 §10: UPDATE without a body refreshes without an offer/answer; a re-INVITE
+  // must carry our SDP, unchanged (same o= version, RFC 3264 §8).
+  auto req = make_request(use_update ? sip::method::update : sip::method::invite);
+  negotiation_.add_to_request(req);
+  if (!use_update && local_sdp) {
+    req.body = media::write_sdp(*local_sdp);
+    req.set_header("Content-Type", "application/sdp");
+  }
+  const auto h = send(std::move(req), *this);
+  if (!h) return;
+  refreshes_.emplace(h.id, false);
+  if (use_update) {
+    guard.on_update_sent();
+  } else {
+    guard.on_reinvite_sent();
+  }
+}
+
+void call_leg::on_expired() { listener_.on_leg_failed(*this, "session timer expired"); }
+
+void call_leg::refresh_done(sip::client_transaction_handle h) { refreshes_.erase(h.id); }
+
+void call_leg::on_final(sip::client_transaction_handle h, sip::message&& response) {
+  const int status = response.status;
+  const bool invite = response.cseq.method_id == sip::method::invite;
+  if (invite && status >= 200 && status < 300) ack_2xx(response.cseq.number);
+  const auto it = refreshes_.find(h.id);
+  if (it == refreshes_.end() || it->second) return;  // a 2xx retransmission: ACKed again above
+  if (invite && status < 300) {
+    it->second = true;  // kept until the leg goes: more 2xx may come (RFC 6026 §8.4)
+  } else {
+    refresh_done(h);
+  }
+  bool retry = false;
+  if (dialog_ != nullptr) {
+    (void)dialog_->on_response(response);
+    retry =
+        invite ? dialog_->reinvites().on_reinvite_completed(status) : dialog_->reinvites().on_update_completed(status);
+  }
+  if (status >= 200 && status < 300) {
+    on_session_2xx(response);
+    if (invite && has_sdp_body(response) && local_sdp) {
+      auto answer = media::parse_sdp(response.body);
+      const bool changed =
+          answer && (!remote_sdp || answer->origin.session_version != remote_sdp->origin.session_version);
+      if (changed) {
+        auto negotiated = media::process_answer(*local_sdp, *answer);
+        if (negotiated && stream && stream->index < negotiated->streams.size() &&
+            negotiated->streams[stream->index].accepted()) {
+          remote_sdp = std::move(answer).value();
+          stream = negotiated->streams[stream->index];
+          listener_.on_leg_media_changed(*this);
+        }
+      }
+    }
+    return;
+  }
+  if (status == 481 || status == 408) {
+    listener_.on_leg_failed(*this, "session refresh answered " + std::to_string(status));
+    return;
+  }
+  if (retry) {
+    // §14.1: glare on our refresh; try again after the randomised interval.
+    const bool owner = dialog_ != nullptr && dialog_->call_id_owner();
+    refresh_retry_timer_.start(sip::glare_retry_delay(owner, random_u64()), [this] { on_refresh_due(); });
+  }
+  // Any other failure: the refresh did not happen, and the timer's expiry ends the call.
+}
+
+void call_leg::on_timeout(sip::client_transaction_handle h) {
+  refresh_done(h);
+  listener_.on_leg_failed(*this, "session refresh timed out");
+}
+
+void call_leg::on_transport_error(sip::client_transaction_handle h) {
+  refresh_done(h);
+  listener_.on_leg_failed(*this, "session refresh could not be delivered");
+}
+
+}  // namespace voxedge::daemon

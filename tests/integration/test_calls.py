@@ -1,0 +1,138 @@
+"""Calls through voxedge between two real SIP peers (SIPp on both sides), with the RTP
+SIPp plays relayed through voxedge's media workers to a UDP sink the test owns."""
+
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import BINARY, SCENARIOS, Daemon, free_port, run_sipp
+
+
+class rtp_sink:
+    """Counts RTP packets arriving on a loopback UDP port, bounded in time."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.packets = 0
+        self.payload_types = set()
+        self.ssrcs = set()
+        self.stop_at = time.monotonic() + 60
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while time.monotonic() < self.stop_at:
+            try:
+                data, _ = self.sock.recvfrom(2048)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if len(data) >= 12 and data[0] >> 6 == 2:
+                self.packets += 1
+                self.payload_types.add(data[1] & 0x7F)
+                self.ssrcs.add(data[8:12])
+
+    def close(self):
+        self.stop_at = 0
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+class CallThroughVoxedge(unittest.TestCase):
+    def setUp(self):
+        if not BINARY or not os.path.exists(BINARY):
+            self.fail("VOXEDGE_BINARY is not set to the built daemon")
+        self.tmp = tempfile.TemporaryDirectory(prefix="vx-call-")
+        self.uas_port = free_port()
+        self.sink = rtp_sink()
+        base = 30000 + (os.getpid() % 300) * 100
+        self.cdr_path = os.path.join(self.tmp.name, "cdr.jsonl")
+        extra = f"""media:
+  port_min: {base}
+  port_max: {base + 99}
+  workers: 1
+endpoints:
+  - name: pbx
+    uri: "sip:127.0.0.1:5999"
+    inbound:
+      allow: [127.0.0.1]
+  - name: far
+    uri: "sip:127.0.0.1:{self.uas_port}"
+routes:
+  - name: everything-to-far
+    match:
+      source: "endpoint:pbx"
+    target: "endpoint:far"
+calls:
+  cdr_file: {self.cdr_path}
+"""
+        self.daemon = Daemon(self.tmp.name, extra).start()
+
+    def tearDown(self):
+        self.sink.close()
+        try:
+            if self.daemon.alive():
+                self.assertEqual(self.daemon.stop(), 0, self.daemon.log_text())
+        finally:
+            self.tmp.cleanup()
+
+    def start_uas(self):
+        cmd = ["sipp", "-nostdin", "-sf", os.path.join(SCENARIOS, "call_uas.xml"), "-i", "127.0.0.1",
+               "-p", str(self.uas_port), "-mp", str(free_port()), "-m", "1", "-set", "sink_port", str(self.sink.port),
+               "-timeout", "40s", "-timeout_error", "-trace_err"]
+        return subprocess.Popen(cmd, cwd=self.tmp.name, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, text=True)
+
+    def test_call_with_media_and_cdr(self):
+        uas = self.start_uas()
+        try:
+            time.sleep(0.3)  # let the UAS bind before the call reaches it
+            rc, out = run_sipp(["-sf", os.path.join(SCENARIOS, "call_uac.xml"), "-s", "+442071234567",
+                                "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port()), "-m", "1",
+                                f"127.0.0.1:{self.daemon.sip_port}"], timeout=40)
+            uas_out, _ = uas.communicate(timeout=30)
+        finally:
+            if uas.poll() is None:
+                uas.kill()
+        self.assertEqual(rc, 0, out + "\n---- far end ----\n" + uas_out + "\n---- voxedge ----\n" +
+                         self.daemon.log_text())
+        self.assertEqual(uas.returncode, 0, uas_out + "\n---- voxedge ----\n" + self.daemon.log_text())
+
+        # 236 packets were played; allow for the ones in flight before the answer latched.
+        self.assertGreaterEqual(self.sink.packets, 200, self.daemon.log_text())
+        self.assertEqual(self.sink.payload_types, {8})
+        self.assertEqual(len(self.sink.ssrcs), 1, "one continuous stream towards the far end")
+
+        deadline = time.monotonic() + 10
+        lines = []
+        while time.monotonic() < deadline:
+            if os.path.exists(self.cdr_path):
+                with open(self.cdr_path) as f:
+                    lines = [l for l in f.read().splitlines() if l.strip()]
+                if lines:
+                    break
+            time.sleep(0.1)
+        self.assertEqual(len(lines), 1, self.daemon.log_text())
+        cdr = json.loads(lines[0])
+        self.assertEqual(cdr["hangup_by"], "caller", cdr)
+        self.assertEqual(cdr["final_state"], "ESTABLISHED", cdr)  # the state the call ended from
+        self.assertGreater(cdr["duration_s"], 6, cdr)
+        self.assertIn("pbx", json.dumps(cdr["source"]))
+        self.assertIn("far", json.dumps(cdr["target"]))
+        self.assertEqual(len(cdr["legs"]), 2, cdr)
+        caller_leg = max(cdr["legs"], key=lambda l: l["packets"])
+        self.assertGreaterEqual(caller_leg["packets"], 200, cdr)
+        self.assertLess(caller_leg["loss_percent"], 1.0, cdr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
