@@ -182,7 +182,11 @@ bool application::start_calls() {
   update_addressing(config_);
   cdr_ = std::make_unique<cdr_writer>(config_.calls.cdr_file);
   calls_ = std::make_unique<b2bua>(
-      timers_, *transactions_, *relay_, *addressing_, [this](const cdr_record& r) { cdr_->write(r); },
+      timers_, *transactions_, *relay_, *addressing_,
+      [this](const cdr_record& r) {
+        cdr_->write(r);
+        if (quality_) quality_->observe(r);
+      },
       settings_from(config_));
   if (auto r = apply_routing(config_); !r) {
     spdlog::critical("routing: {}", r.error());
@@ -394,6 +398,7 @@ void application::register_metrics() {
                   .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                                    0.25, 0.5, 1.0});
   lag_monitor_ = std::make_unique<loop_lag_monitor>(timers_, lag);
+  quality_ = std::make_unique<call_quality_metrics>(reg);
   lag_monitor_->start();
 
   metrics_.add_collector([this](metric_families& out) {
@@ -403,6 +408,7 @@ void application::register_metrics() {
                {}, up);
     collect_sip_metrics(*transport_, *transactions_, out);
     if (calls_) collect_call_metrics(*calls_, out);
+    if (relay_) collect_relay_metrics(relay_->engine(), out);
   });
 
   http_.route("/metrics", [this](const http_request& req) {

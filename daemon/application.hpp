@@ -23,6 +23,7 @@
 #include "daemon/http/http_server.hpp"
 #include "daemon/routing/source_classifier.hpp"
 #include "daemon/metrics/loop_lag_monitor.hpp"
+#include "daemon/metrics/media_metrics.hpp"
 #include "daemon/metrics/metrics_exporter.hpp"
 #include "daemon/systemd_notifier.hpp"
 #include "daemon/uas_core.hpp"
@@ -82,6 +83,7 @@ class application final : public sip::transport_layer::listener {
   std::unique_ptr<b2bua> calls_;
   std::vector<open_listener> listeners_;
   std::unique_ptr<loop_lag_monitor> lag_monitor_;
+  std::unique_ptr<call_quality_metrics> quality_;
   prometheus::Counter* reloads_ok_ = nullptr;
   prometheus::Counter* reloads_failed_ = nullptr;
   prometheus::Gauge* last_reload_ok_ = nullptr;

@@ -133,6 +133,12 @@ calls:
         self.assertGreaterEqual(caller_leg["packets"], 200, cdr)
         self.assertLess(caller_leg["loss_percent"], 1.0, cdr)
 
+        # The same call in the aggregated metrics: one finished call, relayed packets,
+        # and the caller leg's quality observed under its endpoint.
+        self.assertGreaterEqual(self.daemon.metric("voxedge_media_relayed_packets_total", {"worker": "0"}), 200)
+        self.assertEqual(self.daemon.metric("voxedge_call_packet_loss_percent_count", {"peer": "endpoint:pbx"}), 1)
+        self.assertEqual(self.daemon.metric("voxedge_media_sessions", {"worker": "0"}), 0)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
