@@ -16,6 +16,7 @@ b2bua_settings settings_from(const config::config& cfg) {
   s.max_calls = cfg.calls.max_calls;
   s.call.max_duration = std::chrono::seconds(cfg.calls.max_duration_s);
   s.call.media_hangup = std::chrono::seconds(cfg.calls.media_hangup_s);
+  s.call.media_timeout = std::chrono::seconds(cfg.calls.media_timeout_s);
   s.call.user_agent = cfg.node.user_agent + "/" + build_info::version;
   s.call.contact_user = cfg.node.name;
   // Each call holds one A dialog and at most max_per_owner B forks.

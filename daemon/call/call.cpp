@@ -38,7 +38,7 @@ call::call(std::uint64_t id, const context& ctx, const call_options& options)
          options.session_timers),
       sessions_(ctx.transactions, a_, b_, *this, options.user_agent),
       forks_(ctx.transactions, ctx.dialogs, id, b_, options.user_agent),
-      supervisor_(ctx.timers, *this, options.media_hangup, options.media_renewal),
+      supervisor_(ctx.timers, *this, options.media_hangup, options.media_renewal, options.media_timeout),
       max_duration_timer_(ctx.timers),
       close_wait_timer_(ctx.timers) {}
 
@@ -448,6 +448,7 @@ void call::on_ack(call_leg& x, sip::message&& ack) {
   }
   if (&x == &a_ && (state_ == call_state::connecting || state_ == call_state::answering)) {
     set_state(call_state::established);
+    supervisor_.on_established(a_.on_hold() || b_.on_hold());
   }
   if (&x == &a_ && bye_to_a_after_ack_) {
     bye_to_a_after_ack_ = false;

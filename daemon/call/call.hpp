@@ -53,6 +53,9 @@ namespace voxedge::daemon {
 struct call_options {
   duration max_duration{};                          // zero: no limit
   duration media_hangup{std::chrono::seconds(60)};  // after MEDIA_DISRUPTED; zero: never
+  /// calls.media_timeout_s: the relay's silence threshold, reused once after the answer
+  /// for a leg that went silent before it (the relay reports a silence only once).
+  duration media_timeout{std::chrono::seconds(30)};
   /// How long RTP must keep flowing after a disruption before RENEWING_MEDIA becomes
   /// ESTABLISHED again.
   duration media_renewal{std::chrono::seconds(2)};

@@ -8,8 +8,25 @@ std::size_t slot(media_leg l) noexcept { return l == media_leg::a ? 0 : 1; }
 
 }  // namespace
 
-media_supervisor::media_supervisor(timer_service& timers, listener& l, duration hangup_after, duration renewal)
-    : listener_(l), hangup_after_(hangup_after), renewal_(renewal), hangup_timer_(timers), renewal_timer_(timers) {}
+media_supervisor::media_supervisor(timer_service& timers, listener& l, duration hangup_after, duration renewal,
+                                   duration silence_limit)
+    : listener_(l),
+      hangup_after_(hangup_after),
+      renewal_(renewal),
+      silence_limit_(silence_limit),
+      answered_silence_timer_(timers),
+      hangup_timer_(timers),
+      renewal_timer_(timers) {}
+
+void media_supervisor::on_established(bool held) {
+  if (held || !(silent_[0] || silent_[1])) return;
+  answered_silence_timer_.start(silence_limit_, [this] {
+    // Media that came back meanwhile was reported by the relay and cleared the flag.
+    if (silent_[0] || silent_[1]) {
+      on_timeout(silent_[0] ? media_leg::a : media_leg::b, call_state::established, false);
+    }
+  });
+}
 
 void media_supervisor::on_timeout(media_leg leg, call_state state, bool held) {
   silent_[slot(leg)] = true;
@@ -32,6 +49,7 @@ void media_supervisor::on_resumed(media_leg leg, call_state state) {
 
 void media_supervisor::on_session_changed(call_state state, bool held) {
   if (held) {
+    answered_silence_timer_.cancel();  // on hold, silence is expected
     if (state != call_state::media_disrupted && state != call_state::renewing_media) return;
     stop();
     listener_.on_media_state(call_state::established);
@@ -45,6 +63,7 @@ void media_supervisor::on_session_changed(call_state state, bool held) {
 }
 
 void media_supervisor::stop() {
+  answered_silence_timer_.cancel();
   hangup_timer_.cancel();
   renewal_timer_.cancel();
 }

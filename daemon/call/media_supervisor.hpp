@@ -26,7 +26,9 @@ class media_supervisor {
   };
 
   /// `hangup_after` zero: never hang up for silence.
-  media_supervisor(timer_service& timers, listener& l, duration hangup_after, duration renewal);
+  /// `silence_limit`: the relay's RTP timeout, used by on_established.
+  media_supervisor(timer_service& timers, listener& l, duration hangup_after, duration renewal,
+                   duration silence_limit);
 
   /// The relay reported silence / media again on `leg`. `state` is the call's now;
   /// `held`: a leg is on hold.
@@ -35,6 +37,10 @@ class media_supervisor {
   /// The session changed: going on hold ends a disruption; coming off hold with a leg
   /// still silent starts one.
   void on_session_changed(call_state state, bool held);
+  /// The call has just been answered. A leg the relay already reported silent (it rang
+  /// longer than the RTP timeout, with no early media) is not reported again: if it is
+  /// still silent one silence_limit from now, that is a disruption.
+  void on_established(bool held);
   void stop();
 
  private:
@@ -42,6 +48,8 @@ class media_supervisor {
   duration hangup_after_;
   duration renewal_;
   bool silent_[2] = {false, false};
+  duration silence_limit_;
+  scoped_timer answered_silence_timer_;
   scoped_timer hangup_timer_;
   scoped_timer renewal_timer_;
 };

@@ -256,3 +256,135 @@ class DaemonTestCase(unittest.TestCase):
                 self.assertEqual(rc, 0, "voxedge did not exit cleanly:\n" + self.daemon.log_text())
         finally:
             self.tmp.cleanup()
+
+
+# --- calls: shared by the call suites ------------------------------------------------------
+
+class RtpSink:
+    """Counts RTP packets arriving on a loopback UDP port, bounded in time (60 s at most)."""
+
+    def __init__(self):
+        import threading
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.packets = 0
+        self.payload_types = set()
+        self.ssrcs = set()
+        self.arrivals = []  # time.monotonic() of each RTP packet
+        self.stop_at = time.monotonic() + 60
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while time.monotonic() < self.stop_at:
+            try:
+                data, _ = self.sock.recvfrom(2048)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if len(data) >= 12 and data[0] >> 6 == 2 and not 200 <= data[1] <= 204:  # RTP, not RTCP
+                self.packets += 1
+                self.payload_types.add(data[1] & 0x7F)
+                self.ssrcs.add(data[8:12])
+                self.arrivals.append(time.monotonic())
+
+    def longest_gap(self):
+        """(seconds, index of the first packet after it) of the longest silence between
+        two packets; (0, 0) with fewer than two."""
+        gaps = [(b - a, i + 1) for i, (a, b) in enumerate(zip(self.arrivals, self.arrivals[1:]))]
+        return max(gaps) if gaps else (0, 0)
+
+    def close(self):
+        self.stop_at = 0
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+def call_config(media_base, uas_port, cdr_path, far_transport="udp", calls_extra=""):
+    """Extra YAML for a Daemon: endpoint "pbx" (any loopback source) calls endpoint "far"
+    (a SIPp UAS on uas_port, over far_transport), CDRs to cdr_path, media ports from
+    media_base (100 of them). calls_extra: more keys under calls:, pre-indented."""
+    uri = f"sip:127.0.0.1:{uas_port}" + (f";transport={far_transport}" if far_transport != "udp" else "")
+    return f"""media:
+  port_min: {media_base}
+  port_max: {media_base + 99}
+  workers: 1
+endpoints:
+  - name: pbx
+    uri: "sip:127.0.0.1:5999"
+    inbound:
+      allow: [127.0.0.1]
+  - name: far
+    uri: "{uri}"
+    transport: {far_transport}
+routes:
+  - name: everything-to-far
+    match:
+      source: "endpoint:pbx"
+    target: "endpoint:far"
+calls:
+  cdr_file: {cdr_path}
+{calls_extra}"""
+
+
+def start_sipp(args, cwd, timeout=40):
+    """Starts SIPp in the background (bounded by its own -timeout); returns the Popen."""
+    cmd = ["sipp", "-nostdin", "-trace_err", "-timeout", f"{timeout}s", "-timeout_error"] + args
+    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, text=True)
+
+
+def finish_sipp(proc, cwd, timeout=45):
+    """Waits (bounded) for a SIPp started with start_sipp; returns (exit code, output and
+    any *_errors.log written in cwd). Kills it when it overruns."""
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate(timeout=5)
+        out = "SIPp overran and was killed\n" + (out or "")
+    errors = ""
+    for name in sorted(os.listdir(cwd)):
+        if name.endswith("_errors.log"):
+            with open(os.path.join(cwd, name), errors="replace") as f:
+                errors += f"---- {name} ----\n" + f.read()
+    return proc.returncode, (out or "") + errors
+
+
+def read_cdrs(path, count=1, timeout=10.0):
+    """The CDR file's records (parsed JSON), once it holds at least `count` (bounded)."""
+    import json
+    deadline = time.monotonic() + timeout
+    records = []
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            with open(path) as f:
+                records = [json.loads(l) for l in f.read().splitlines() if l.strip()]
+            if len(records) >= count:
+                break
+        time.sleep(0.1)
+    return records
+
+
+def rtp_packet(sequence, timestamp, ssrc, payload_type=8, payload=b"\xd5" * 160):
+    """One RTP packet (RFC 3550 §5.1, no CSRCs or extension): 20 ms of PCMA silence."""
+    return (bytes([0x80, payload_type & 0x7F]) + (sequence & 0xFFFF).to_bytes(2, "big")
+            + (timestamp & 0xFFFFFFFF).to_bytes(4, "big") + ssrc.to_bytes(4, "big") + payload)
+
+
+def read_port_file(path, timeout=10.0):
+    """The port number a SIPp scenario wrote to `path` (bounded wait), or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(path) as f:
+                text = f.read().strip()
+            if text.isdigit():
+                return int(text)
+        except OSError:
+            pass
+        time.sleep(0.02)
+    return None

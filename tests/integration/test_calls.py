@@ -3,48 +3,12 @@ SIPp plays relayed through voxedge's media workers to a UDP sink the test owns."
 
 import json
 import os
-import socket
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 
-from harness import BINARY, SCENARIOS, Daemon, free_port, run_sipp
-
-
-class rtp_sink:
-    """Counts RTP packets arriving on a loopback UDP port, bounded in time."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.packets = 0
-        self.payload_types = set()
-        self.ssrcs = set()
-        self.stop_at = time.monotonic() + 60
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self):
-        while time.monotonic() < self.stop_at:
-            try:
-                data, _ = self.sock.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if len(data) >= 12 and data[0] >> 6 == 2:
-                self.packets += 1
-                self.payload_types.add(data[1] & 0x7F)
-                self.ssrcs.add(data[8:12])
-
-    def close(self):
-        self.stop_at = 0
-        self.thread.join(timeout=2)
-        self.sock.close()
+from harness import BINARY, SCENARIOS, Daemon, RtpSink, free_port, run_sipp
 
 
 class CallThroughVoxedge(unittest.TestCase):
@@ -53,7 +17,7 @@ class CallThroughVoxedge(unittest.TestCase):
             self.fail("VOXEDGE_BINARY is not set to the built daemon")
         self.tmp = tempfile.TemporaryDirectory(prefix="vx-call-")
         self.uas_port = free_port()
-        self.sink = rtp_sink()
+        self.sink = RtpSink()
         base = 30000 + (os.getpid() % 300) * 100
         self.cdr_path = os.path.join(self.tmp.name, "cdr.jsonl")
         extra = f"""media:

@@ -1,0 +1,313 @@
+"""Call flows through voxedge between two real SIP peers (SIPp on both sides): TCP, a BYE
+from the callee, CANCEL before the answer, a relayed 486, hold and resume by re-INVITE,
+the RTP timeout hanging up, loss measured on injected RTP, and the call metrics.
+
+The caller ("pbx", SIPp UAC) calls voxedge, which routes everything to "far" (SIPp UAS);
+the far end's SDP points RTP at a UDP sink the test owns (harness.RtpSink)."""
+
+import os
+import socket
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import (BINARY, SCENARIOS, Daemon, RtpSink, call_config, finish_sipp, free_port, read_cdrs,
+                     read_port_file, rtp_packet, start_sipp)
+
+SSRC = 0x5EED1234
+
+
+def scenario(name):
+    return os.path.join(SCENARIOS, name)
+
+
+class CallFlowTestCase(unittest.TestCase):
+    """A fresh daemon per test, routing pbx -> far; helpers to run both SIPp sides."""
+
+    far_transport = "udp"
+    calls_extra = ""
+
+    def setUp(self):
+        if not BINARY or not os.path.exists(BINARY):
+            self.fail("VOXEDGE_BINARY is not set to the built daemon")
+        self.tmp = tempfile.TemporaryDirectory(prefix="vx-flow-")
+        self.uas_dir = os.path.join(self.tmp.name, "uas")
+        self.uac_dir = os.path.join(self.tmp.name, "uac")
+        os.mkdir(self.uas_dir)
+        os.mkdir(self.uac_dir)
+        self.uas_port = free_port()
+        self.sink = RtpSink()
+        self.cdr_path = os.path.join(self.tmp.name, "cdr.jsonl")
+        # Apart from test_calls' range (30000 + ...): the suites may run side by side.
+        base = 40000 + (os.getpid() % 150) * 100
+        self.daemon = Daemon(self.tmp.name, call_config(base, self.uas_port, self.cdr_path, self.far_transport,
+                                                        self.calls_extra)).start()
+        self.procs = []
+
+    def tearDown(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.communicate(timeout=5)
+        self.sink.close()
+        try:
+            if self.daemon.alive():
+                self.assertEqual(self.daemon.stop(), 0, self.daemon.log_text())
+        finally:
+            self.tmp.cleanup()
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def sipp_transport(self):
+        return ["-t", "t1"] if self.far_transport == "tcp" else []
+
+    def start_uas(self, name, extra=()):
+        p = start_sipp(["-sf", scenario(name), "-i", "127.0.0.1", "-p", str(self.uas_port), "-mp",
+                        str(free_port()), "-m", "1", "-set", "sink_port", str(self.sink.port)]
+                       + self.sipp_transport() + list(extra), self.uas_dir)
+        self.procs.append(p)
+        time.sleep(0.3)  # let the UAS bind before the call reaches it
+        if p.poll() is not None:
+            self.fail("the far end's SIPp exited at once:\n" + finish_sipp(p, self.uas_dir)[1])
+        return p
+
+    def start_uac(self, name, extra=()):
+        p = start_sipp(["-sf", scenario(name), "-s", "+442071234567", "-i", "127.0.0.1", "-p", str(free_port()),
+                        "-mp", str(free_port()), "-m", "1"] + self.sipp_transport() + list(extra)
+                       + [f"127.0.0.1:{self.daemon.sip_port}"], self.uac_dir)
+        self.procs.append(p)
+        return p
+
+    def run_call(self, uac_name, uas_name, uac_extra=(), uas_extra=(), during=None):
+        """Runs both sides to completion and asserts both passed; `during(uac)` runs while
+        the call is up. Returns the seconds the caller's SIPp ran."""
+        uas = self.start_uas(uas_name, uas_extra)
+        started = time.monotonic()
+        uac = self.start_uac(uac_name, uac_extra)
+        if during is not None:
+            during(uac)
+        rc, out = finish_sipp(uac, self.uac_dir)
+        elapsed = time.monotonic() - started
+        uas_rc, uas_out = finish_sipp(uas, self.uas_dir)
+        context = (f"\n---- caller (SIPp UAC) ----\n{out}\n---- far end (SIPp UAS) ----\n{uas_out}"
+                   f"\n---- voxedge ----\n{self.daemon.log_text()}")
+        self.assertEqual(rc, 0, "the caller's scenario failed" + context)
+        self.assertEqual(uas_rc, 0, "the far end's scenario failed" + context)
+        return elapsed
+
+    def cdr(self):
+        records = read_cdrs(self.cdr_path)
+        self.assertEqual(len(records), 1, f"{records}\n{self.daemon.log_text()}")
+        return records[0]
+
+    def assert_finished(self, result):
+        """The call metrics count one finished call from pbx to far with `result`."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if self.daemon.metric("voxedge_calls_finished_total", {"peer": "endpoint:far", "result": result}) == 1:
+                break
+            time.sleep(0.1)
+        text = self.daemon.metrics_text()
+        finished = [l for l in text.splitlines() if l.startswith("voxedge_calls_finished_total")]
+        self.assertEqual(finished, [f'voxedge_calls_finished_total{{peer="endpoint:far",result="{result}"}} 1'],
+                         text)
+
+    def port_from(self, directory):
+        """voxedge's RTP port on a leg, as the scenario running in `directory` wrote it."""
+        port = read_port_file(os.path.join(directory, "vx_port.txt"))
+        if port is None:
+            self.fail("no voxedge RTP port from the scenario in " + directory + "\n" + self.daemon.log_text())
+        return port
+
+    def udp_socket(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        self.addCleanup(s.close)
+        return s
+
+
+class CallFlows(CallFlowTestCase):
+    def test_bye_from_the_callee(self):
+        self.run_call("flow_uac_wait_bye.xml", "flow_uas_bye.xml")
+        cdr = self.cdr()
+        self.assertEqual(cdr["hangup_by"], "callee", cdr)
+        self.assertEqual(cdr["end_reason"], "BYE", cdr)
+        self.assertEqual(cdr["sip_code"], 200, cdr)
+        self.assertEqual(cdr["final_state"], "ESTABLISHED", cdr)
+        self.assertGreater(cdr["duration_s"], 1.5, cdr)
+        self.assertIn("BYE from the callee", self.daemon.log_text())
+        self.assert_finished("answered")
+
+    def test_cancel_before_the_answer(self):
+        self.run_call("flow_uac_cancel.xml", "flow_uas_cancel.xml")
+        cdr = self.cdr()
+        self.assertEqual(cdr["end_reason"], "CANCEL", cdr)
+        self.assertEqual(cdr["hangup_by"], "caller", cdr)
+        self.assertEqual(cdr["sip_code"], 487, cdr)
+        self.assertEqual(cdr["final_state"], "RINGING", cdr)
+        self.assertIsNone(cdr["answer"], cdr)
+        self.assertIn("CANCEL from the caller", self.daemon.log_text())
+        self.assert_finished("cancelled")
+
+    def test_busy_is_relayed_with_a_reason(self):
+        # The caller's scenario checks the 486 carries "Reason: SIP;cause=486".
+        self.run_call("flow_uac_busy.xml", "flow_uas_busy.xml")
+        cdr = self.cdr()
+        self.assertEqual(cdr["sip_code"], 486, cdr)
+        self.assertEqual(cdr["end_reason"], "rejected: 486 Busy Here", cdr)
+        self.assertEqual(cdr["hangup_by"], "callee", cdr)
+        self.assertIsNone(cdr["answer"], cdr)
+        self.assertIn("the B side answered 486 Busy Here: 486 to A", self.daemon.log_text())
+        self.assert_finished("busy")
+
+    def test_hold_and_resume_by_the_caller(self):
+        # Both scenarios check the directions: the far end sees a=sendonly then no hold
+        # direction; the caller gets a=recvonly then none. The test plays both peers' RTP
+        # itself (20 ms apart) to see what crosses: during the hold the caller (sendonly)
+        # keeps sending, but nothing goes towards it.
+        caller_sink = RtpSink()
+        self.addCleanup(caller_sink.close)
+        done = threading.Event()
+
+        def play_both_ways():
+            to_a = ("127.0.0.1", self.port_from(self.uac_dir))
+            to_b = ("127.0.0.1", self.port_from(self.uas_dir))
+            start = time.monotonic()
+            for i in range(750):  # 15 s at most; the call lasts about 5 s
+                if done.wait(max(0.0, start + i * 0.02 - time.monotonic())):
+                    return
+                caller_sink.sock.sendto(rtp_packet(100 + i, 160 * i, SSRC), to_a)
+                self.sink.sock.sendto(rtp_packet(5000 + i, 160 * i, SSRC + 1), to_b)
+
+        player = threading.Thread(target=play_both_ways, daemon=True)
+        self.addCleanup(player.join, 2)
+        self.addCleanup(done.set)
+        self.run_call("flow_uac_hold.xml", "flow_uas_hold.xml", uac_extra=["-set", "a_rtp_port", str(caller_sink.port)],
+                      during=lambda uac: player.start())
+        done.set()
+        log = self.daemon.log_text()
+        self.assertIn("relayed to the other leg (sendonly -> sendonly)", log)
+        self.assertIn("relayed to the other leg (sendrecv -> sendrecv)", log)
+
+        gap, after = caller_sink.longest_gap()
+        flows = f"towards the caller: {caller_sink.packets} packets, longest gap {gap:.2f}s before #{after}; " \
+                f"towards the far end: {self.sink.packets} packets, longest gap {self.sink.longest_gap()[0]:.2f}s\n"
+        self.assertGreaterEqual(after, 25, flows + log)  # media before the hold (1.5 s)
+        self.assertGreaterEqual(caller_sink.packets - after, 25, flows + log)  # and after the resume (1.5 s)
+        self.assertGreater(gap, 1.5, flows + log)  # the 2 s hold: nothing towards the holder
+        self.assertLess(gap, 4.0, flows + log)
+        self.assertGreaterEqual(self.sink.packets, 200, flows + log)  # the holder is still heard
+        self.assertLess(self.sink.longest_gap()[0], 0.5, flows + log)
+
+        cdr = self.cdr()
+        self.assertEqual(cdr["hangup_by"], "caller", cdr)
+        self.assertEqual(cdr["end_reason"], "BYE", cdr)
+        self.assertEqual(cdr["final_state"], "ESTABLISHED", cdr)
+        self.assert_finished("answered")
+
+    def test_injected_loss_is_measured(self):
+        # The caller's RTP comes from the test: 400 packets 20 ms apart from the port its
+        # offer advertised (symmetric latching accepts it), every 20th one withheld.
+        caller = self.udp_socket()
+        withheld = 0
+
+        def play_with_loss(uac):
+            nonlocal withheld
+            to = ("127.0.0.1", self.port_from(self.uac_dir))
+            start = time.monotonic()
+            for i in range(400):
+                time.sleep(max(0.0, start + i * 0.02 - time.monotonic()))
+                if i % 20 == 10:
+                    withheld += 1
+                    continue
+                caller.sendto(rtp_packet(1000 + i, 4000 + 160 * i, SSRC), to)
+
+        self.run_call("flow_uac_rtp.xml", "call_uas.xml", uac_extra=["-set", "a_rtp_port", str(caller.getsockname()[1])],
+                      during=play_with_loss)
+        self.assertEqual(withheld, 20)
+        self.assertEqual(self.sink.payload_types, {8})
+        self.assertGreaterEqual(self.sink.packets, 370, "what was sent arrives at the far end")
+        self.assertLessEqual(self.sink.packets, 380)
+        cdr = self.cdr()
+        caller_leg = [l for l in cdr["legs"] if l["role"] == "caller"]
+        self.assertEqual(len(caller_leg), 1, cdr)
+        self.assertGreaterEqual(caller_leg[0]["packets"], 370, cdr)
+        self.assertGreaterEqual(caller_leg[0]["loss_percent"], 3.0, cdr)
+        self.assertLessEqual(caller_leg[0]["loss_percent"], 7.0, cdr)
+        self.assertEqual(cdr["hangup_by"], "caller", cdr)
+
+    def test_metrics_after_a_call(self):
+        self.assertEqual(self.daemon.metric("voxedge_calls_total", {"direction": "internal"}), 0)
+        seen_active = []
+
+        def sample(uac):
+            # The far end hangs up 2 s after its answer: sample while the call is up.
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and not seen_active:
+                if self.daemon.metric("voxedge_calls_by_state", {"state": "ESTABLISHED"}) == 1:
+                    seen_active.append(self.daemon.metric("voxedge_calls_active", {"direction": "internal"}))
+                time.sleep(0.05)
+
+        self.run_call("flow_uac_wait_bye.xml", "flow_uas_bye.xml", during=sample)
+        self.assertEqual(seen_active, [1.0], "one internal call ESTABLISHED while it was up")
+        self.assert_finished("answered")
+        m = self.daemon.metric
+        self.assertEqual(m("voxedge_calls_total", {"direction": "internal"}), 1)
+        self.assertEqual(m("voxedge_calls_total", {"direction": "inbound"}), 0)
+        self.assertEqual(m("voxedge_calls_total", {"direction": "outbound"}), 0)
+        text = self.daemon.metrics_text()
+        for family in ("voxedge_calls_active", "voxedge_calls_by_state", "voxedge_calls_rejected_total"):
+            samples = [l for l in text.splitlines() if l.startswith(family + "{")]
+            self.assertTrue(samples, text)
+            self.assertTrue(all(l.endswith(" 0") for l in samples), samples)
+        self.assertEqual(m("voxedge_call_setup_seconds_count"), 1, text)
+        self.assertEqual(m("voxedge_call_setup_seconds_bucket", {"le": "+Inf"}), 1, text)
+
+
+class CallOverTcp(CallFlowTestCase):
+    far_transport = "tcp"  # both SIPp sides use -t t1; the far endpoint is dialled over TCP
+
+    def test_call_over_tcp(self):
+        self.run_call("call_uac.xml", "call_uas.xml")
+        log = self.daemon.log_text()
+        self.assertIn("INVITE from tcp:127.0.0.1:", log)
+        self.assertIn(f"to endpoint:far (tcp:127.0.0.1:{self.uas_port})", log)
+        self.assertGreaterEqual(self.sink.packets, 200, log)
+        self.assertEqual(self.sink.payload_types, {8})
+        cdr = self.cdr()
+        self.assertEqual(cdr["hangup_by"], "caller", cdr)
+        self.assertEqual(cdr["end_reason"], "BYE", cdr)
+        self.assertGreater(cdr["duration_s"], 6, cdr)
+        self.assert_finished("answered")
+
+
+class MediaTimeout(CallFlowTestCase):
+    calls_extra = "  media_timeout_s: 2\n  media_hangup_s: 2\n"
+
+    def test_no_rtp_ends_the_call(self):
+        # No RTP either way: MEDIA_DISRUPTED after 2 s, BYE to both sides 2 s later.
+        self.run_call("flow_uac_wait_bye.xml", "call_uas.xml")
+        cdr = self.cdr()
+        log = self.daemon.log_text()
+        self.assertEqual(cdr["end_reason"], "media timeout", cdr)
+        self.assertEqual(cdr["hangup_by"], "system", cdr)
+        self.assertEqual(cdr["final_state"], "MEDIA_DISRUPTED", cdr)
+        self.assertGreaterEqual(cdr["duration_s"], 3.5, cdr)
+        self.assertLessEqual(cdr["duration_s"], 6.5, cdr)
+        self.assertIn("ESTABLISHED -> MEDIA_DISRUPTED", log)
+        self.assertIn("media did not come back: hanging up", log)
+        self.assert_finished("answered")
+
+    def test_no_rtp_after_a_long_ring_ends_the_call(self):
+        # The far end rings 3 s (longer than media_timeout_s) before answering: the
+        # supervision must still start from the answer.
+        self.run_call("flow_uac_wait_bye.xml", "flow_uas_late_answer.xml")
+        cdr = self.cdr()
+        self.assertEqual(cdr["end_reason"], "media timeout", cdr)
+        self.assertEqual(cdr["hangup_by"], "system", cdr)
+        self.assertLessEqual(cdr["duration_s"], 6.5, cdr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
