@@ -273,9 +273,13 @@ class CallFlows(CallFlowTestCase):
         def play_with_loss(uac):
             nonlocal withheld
             to = ("127.0.0.1", self.port_from(self.uac_dir))
+            # The far end talks too (no loss): voxedge then sends RTP to the caller, so
+            # its reports there are SRs the caller can answer (RTT needs an SR, §6.4.1).
+            far_to = ("127.0.0.1", self.port_from(self.uas_dir))
             start = time.monotonic()
             for i in range(400):
                 time.sleep(max(0.0, start + i * 0.02 - time.monotonic()))
+                self.sink.sock.sendto(rtp_packet(7000 + i, 160 * i, SSRC + 7), far_to)
                 if i % 20 == 10:
                     withheld += 1
                     continue
@@ -301,12 +305,11 @@ class CallFlows(CallFlowTestCase):
         # 20 ms pacing from a Python thread: a little jitter, well under a packet time.
         self.assertGreaterEqual(caller_leg[0]["jitter_ms"], 0.0, cdr)
         self.assertLess(caller_leg[0]["jitter_ms"], 20.0, cdr)
-        # voxedge sends an SR only on a leg it sends RTP on, and the far end here is
-        # silent, so its reports to the caller are RRs and no RTT can exist (§6.4.1);
-        # the relay's unit tests measure RTT from a peer's answer to an SR.
-        if answered:
-            self.assertGreaterEqual(caller_leg[0]["rtt_ms"], 60.0, cdr)
-            self.assertLess(caller_leg[0]["rtt_ms"], 300.0, cdr)
+        # The caller held each SR 80 ms before answering with DLSR 0: that is the RTT.
+        self.assertGreaterEqual(answered, 1, "voxedge sent no SR to the caller")
+        self.assertIsNotNone(caller_leg[0].get("rtt_ms"), cdr)
+        self.assertGreaterEqual(caller_leg[0]["rtt_ms"], 70.0, cdr)
+        self.assertLess(caller_leg[0]["rtt_ms"], 200.0, cdr)
         # G.711 with 5 % random loss: Ie_eff = 95 * 5 / (5 + 25.1) = 15.8, R = 77.4,
         # MOS = 3.92 by the simplified E-model (media/rtp/mos.hpp); loss-free it is 4.4.
         self.assertIsNotNone(caller_leg[0].get("mos"), cdr)
@@ -315,6 +318,10 @@ class CallFlows(CallFlowTestCase):
         # ...and the aggregated histograms hold it under the caller's endpoint.
         self.assertEqual(self.daemon.metric("voxedge_call_packet_loss_percent_count", {"peer": "endpoint:pbx"}), 1)
         self.assertEqual(self.daemon.metric("voxedge_call_mos_count", {"peer": "endpoint:pbx"}), 1)
+        self.assertEqual(self.daemon.metric("voxedge_call_rtt_seconds_count", {"peer": "endpoint:pbx"}), 1)
+        callee_leg = [l for l in cdr["legs"] if l["role"] == "callee"][0]
+        self.assertGreaterEqual(callee_leg["packets"], 390, cdr)  # the far end's 400, none withheld
+        self.assertLess(callee_leg["loss_percent"], 1.0, cdr)
 
     def test_metrics_after_a_call(self):
         self.assertEqual(self.daemon.metric("voxedge_calls_total", {"direction": "internal"}), 0)
