@@ -1,5 +1,7 @@
 #include "daemon/metrics/metrics_exporter.hpp"
 
+#include <iterator>
+
 #include <prometheus/text_serializer.h>
 
 namespace voxedge::daemon {
@@ -8,7 +10,10 @@ metrics_exporter::metrics_exporter() : registry_(std::make_shared<prometheus::Re
 
 std::string metrics_exporter::render() const {
   auto families = registry_->Collect();
-  for (const auto& c : collectors_) c(families);
+  metric_families collected;
+  for (const auto& c : collectors_) c(collected);
+  families.insert(families.end(), std::make_move_iterator(collected.begin()),
+                  std::make_move_iterator(collected.end()));
   return prometheus::TextSerializer{}.Serialize(families);
 }
 

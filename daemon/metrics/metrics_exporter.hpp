@@ -3,6 +3,7 @@
 // things happen (build info, reloads, loop lag), plus collectors that read the plain
 // counters other layers keep (transport, transactions) at scrape time. Scrapes run on
 // the control thread, the same thread that owns those counters, so no locking.
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,7 +15,9 @@
 
 namespace voxedge::daemon {
 
-using metric_families = std::vector<prometheus::MetricFamily>;
+/// A deque, not a vector: collectors hold a reference to each family they add while they
+/// add more, and a deque's push_back never moves the elements already in it.
+using metric_families = std::deque<prometheus::MetricFamily>;
 using metric_labels = std::map<std::string, std::string>;
 
 class metrics_exporter {
