@@ -16,6 +16,7 @@
 #include "daemon/logging.hpp"
 #include "daemon/metrics/sip_metrics.hpp"
 #include "daemon/tls/server_tls_context.hpp"
+#include "daemon/transport_kind.hpp"
 
 namespace voxedge::daemon {
 
@@ -23,17 +24,6 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 namespace {
-
-sip::transport_kind to_transport(config::sip_transport t) {
-  switch (t) {
-    case config::sip_transport::udp: return sip::transport_kind::udp;
-    case config::sip_transport::tcp: return sip::transport_kind::tcp;
-    case config::sip_transport::tls: return sip::transport_kind::tls;
-    case config::sip_transport::ws: return sip::transport_kind::ws;
-    case config::sip_transport::wss: return sip::transport_kind::wss;
-  }
-  return sip::transport_kind::udp;
-}
 
 sip::transport_settings transport_settings_from(const config::config& c) {
   sip::transport_settings s;
@@ -245,7 +235,7 @@ result<void, std::string> application::apply_listeners(const config::config& nex
     boost::system::error_code ec;
     const auto addr = asio::ip::make_address(l.address, ec);
     if (ec) return rollback("listener " + l.name + ": bad address " + l.address);
-    sip::listener_spec spec{l.name, to_transport(l.transport), addr, l.port, tls};
+    sip::listener_spec spec{l.name, to_transport_kind(l.transport), addr, l.port, tls};
     auto idx = transport_->add_listener(spec);
     if (!idx) return rollback("listener " + l.name + ": " + idx.error());
     opened.push_back(*idx);

@@ -1,5 +1,7 @@
 #include "daemon/call/leg_addressing.hpp"
 
+#include "daemon/transport_kind.hpp"
+
 #include <algorithm>
 
 #include "sip/transport/transport_layer.hpp"
@@ -7,17 +9,6 @@
 namespace voxedge::daemon {
 
 namespace {
-
-sip::transport_kind to_kind(config::sip_transport t) noexcept {
-  switch (t) {
-    case config::sip_transport::udp: return sip::transport_kind::udp;
-    case config::sip_transport::tcp: return sip::transport_kind::tcp;
-    case config::sip_transport::tls: return sip::transport_kind::tls;
-    case config::sip_transport::ws: return sip::transport_kind::ws;
-    case config::sip_transport::wss: return sip::transport_kind::wss;
-  }
-  return sip::transport_kind::udp;
-}
 
 bool is_v6(const std::string& address) { return address.find(':') != std::string::npos; }
 
@@ -50,7 +41,7 @@ std::optional<local_address> transport_leg_addressing::for_target(const sip::pee
   const binding* best = nullptr;
   int best_score = -1;
   for (const auto& b : bindings_) {
-    if (to_kind(b.spec.transport) != to.transport) continue;
+    if (to_transport_kind(b.spec.transport) != to.transport) continue;
     if (is_v6(b.spec.address) != v6) continue;
     const int score = (b.spec.side == side ? 2 : 0) + (!source_ip.empty() && b.spec.address == source_ip ? 1 : 0);
     if (score > best_score) {

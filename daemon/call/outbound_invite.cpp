@@ -1,22 +1,13 @@
 #include "daemon/call/outbound_invite.hpp"
 
+#include "daemon/transport_kind.hpp"
+
 #include "daemon/call/header_policy.hpp"
 #include "sip/dialog/peer_from_uri.hpp"
 
 namespace voxedge::daemon {
 
 namespace {
-
-sip::transport_kind to_kind(config::sip_transport t) noexcept {
-  switch (t) {
-    case config::sip_transport::udp: return sip::transport_kind::udp;
-    case config::sip_transport::tcp: return sip::transport_kind::tcp;
-    case config::sip_transport::tls: return sip::transport_kind::tls;
-    case config::sip_transport::ws: return sip::transport_kind::ws;
-    case config::sip_transport::wss: return sip::transport_kind::wss;
-  }
-  return sip::transport_kind::udp;
-}
 
 }  // namespace
 
@@ -25,7 +16,7 @@ result<outbound_target, std::string> resolve_target(const route_decision& decisi
   t.trunk = decision.trunk.has_value();
   t.label = (t.trunk ? "trunk:" : "endpoint:") + decision.target.name;
   const std::string& text = t.trunk ? decision.trunk->outbound.uri : decision.endpoint->uri;
-  const auto transport = to_kind(t.trunk ? decision.trunk->outbound.transport : decision.endpoint->transport);
+  const auto transport = to_transport_kind(t.trunk ? decision.trunk->outbound.transport : decision.endpoint->transport);
   auto uri = sip::parse_uri(text);
   if (!uri) return fail("target " + t.label + ": bad URI " + text);
   auto peer = sip::peer_from_uri(*uri);
