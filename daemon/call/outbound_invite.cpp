@@ -7,10 +7,6 @@
 
 namespace voxedge::daemon {
 
-namespace {
-
-}  // namespace
-
 result<outbound_target, std::string> resolve_target(const route_decision& decision, const leg_addressing& addressing) {
   outbound_target t;
   t.trunk = decision.trunk.has_value();
