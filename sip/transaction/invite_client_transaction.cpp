@@ -120,37 +120,29 @@ void invite_client_transaction::receive_response(message&& response, const peer&
 message invite_client_transaction::make_ack(const message& response) const {
   // §17.1.1.3: Request-URI, Call-ID, From, CSeq number and the single top Via of the
   // INVITE; To of the response (it carries the UAS tag); the INVITE's Route set.
-  message ack;
-  ack.is_request = true;
-  ack.method_name = "ACK";
-  ack.method_id = method::ack;
-  ack.request_uri = request_.request_uri;
-  ack.vias.push_back(request_.vias.front());
-  ack.from = request_.from;
-  ack.to = response.to;
-  ack.call_id = request_.call_id;
-  ack.cseq = cseq{request_.cseq.number, "ACK", method::ack};
-  ack.max_forwards = 70;
-  ack.routes = request_.routes;
-  return ack;
+  return derive_request(method::ack, "ACK", response.to);
 }
 
 message invite_client_transaction::make_cancel() const {
   // §9.1: identical Request-URI, Call-ID, To, From, CSeq number; one Via equal to the
   // INVITE's top Via (so the CANCEL takes the same path and branch); the same Route.
-  message c;
-  c.is_request = true;
-  c.method_name = "CANCEL";
-  c.method_id = method::cancel;
-  c.request_uri = request_.request_uri;
-  c.vias.push_back(request_.vias.front());
-  c.from = request_.from;
-  c.to = request_.to;
-  c.call_id = request_.call_id;
-  c.cseq = cseq{request_.cseq.number, "CANCEL", method::cancel};
-  c.max_forwards = 70;
-  c.routes = request_.routes;
-  return c;
+  return derive_request(method::cancel, "CANCEL", request_.to);
+}
+
+message invite_client_transaction::derive_request(method m, std::string_view name, const name_addr& to) const {
+  message r;
+  r.is_request = true;
+  r.method_name = std::string(name);
+  r.method_id = m;
+  r.request_uri = request_.request_uri;
+  r.vias.push_back(request_.vias.front());
+  r.from = request_.from;
+  r.to = to;
+  r.call_id = request_.call_id;
+  r.cseq = cseq{request_.cseq.number, std::string(name), m};
+  r.max_forwards = 70;
+  r.routes = request_.routes;
+  return r;
 }
 
 void invite_client_transaction::cancel_sent() {

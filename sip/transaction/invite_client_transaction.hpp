@@ -53,6 +53,9 @@ class invite_client_transaction final : public transaction {
   void fail(bool timeout);
   void adopt_connection(const peer& from) noexcept;
   message make_ack(const message& response) const;
+  /// ACK and CANCEL: the INVITE's Request-URI, top Via, From, Call-ID, CSeq number and
+  /// Route, with method `m` and the given To.
+  message derive_request(method m, std::string_view name, const name_addr& to) const;
 
   std::string request_bytes_;
   std::string ack_bytes_;
