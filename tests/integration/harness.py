@@ -165,6 +165,20 @@ def sip_request(method, port, transport="UDP", call_id=None, cseq=None, extra_he
     return msg.encode()
 
 
+def wait_bound(port, tcp=False, timeout=5.0):
+    """Waits (bounded) until something has bound `port` (UDP, or TCP) on 127.0.0.1: a peer
+    we just started is ready to receive. True when it is."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return True
+        time.sleep(0.02)
+    return False
+
+
 def udp_exchange(payload, port, timeout=3.0):
     """Sends one datagram and returns the first datagram answered (or None)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:

@@ -13,7 +13,7 @@ import time
 import unittest
 
 from harness import (BINARY, SCENARIOS, Daemon, RtpSink, call_config, finish_sipp, free_port, read_cdrs,
-                     read_port_file, rtp_packet, start_sipp)
+                     read_port_file, rtp_packet, start_sipp, wait_bound)
 
 SSRC = 0x5EED1234
 
@@ -67,9 +67,8 @@ class CallFlowTestCase(unittest.TestCase):
                         str(free_port()), "-m", "1", "-set", "sink_port", str(self.sink.port)]
                        + self.sipp_transport() + list(extra), self.uas_dir)
         self.procs.append(p)
-        time.sleep(0.3)  # let the UAS bind before the call reaches it
-        if p.poll() is not None:
-            self.fail("the far end's SIPp exited at once:\n" + finish_sipp(p, self.uas_dir)[1])
+        if not wait_bound(self.uas_port, tcp=self.far_transport == "tcp") or p.poll() is not None:
+            self.fail("the far end's SIPp did not come up:\n" + finish_sipp(p, self.uas_dir)[1])
         return p
 
     def start_uac(self, name, extra=()):

@@ -8,7 +8,7 @@ import tempfile
 import time
 import unittest
 
-from harness import BINARY, SCENARIOS, Daemon, RtpSink, free_port, run_sipp
+from harness import BINARY, SCENARIOS, Daemon, RtpSink, free_port, run_sipp, wait_bound
 
 
 class CallThroughVoxedge(unittest.TestCase):
@@ -59,7 +59,7 @@ calls:
     def test_call_with_media_and_cdr(self):
         uas = self.start_uas()
         try:
-            time.sleep(0.3)  # let the UAS bind before the call reaches it
+            self.assertTrue(wait_bound(self.uas_port), "the far end's SIPp did not bind its port")
             rc, out = run_sipp(["-sf", os.path.join(SCENARIOS, "call_uac.xml"), "-s", "+442071234567",
                                 "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port()), "-m", "1",
                                 f"127.0.0.1:{self.daemon.sip_port}"], timeout=40)
