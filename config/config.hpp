@@ -127,8 +127,10 @@ struct media_settings {
 };
 
 struct trunk_outbound {
-  std::string uri;  ///< sip: or sips: URI
+  std::string uri;  ///< sip: or sips: URI; a host name is located per RFC 3263
   sip_transport transport = sip_transport::tls;
+  /// No provisional response from a target this long after an INVITE: try the next one.
+  std::uint32_t attempt_timeout_ms = 4000;
 
   bool operator==(const trunk_outbound&) const = default;
 };
@@ -155,15 +157,38 @@ struct trunk_inbound {
   bool operator==(const trunk_inbound&) const = default;
 };
 
+/// How we act as a TLS client towards the trunk (RFC 5922 identity checks).
+struct trunk_tls {
+  /// SNI and the name the certificate must carry; empty = the host of outbound.uri.
+  std::string server_name;
+  std::string ca_file;        ///< PEM bundle; empty = the system CA store
+  bool verify = true;         ///< chain and host name; off only for lab setups
+  std::string certificate;    ///< client certificate (mTLS); empty = none
+  std::string private_key;    ///< its key; required with certificate
+  tls_version min_version = tls_version::v1_2;
+  std::string ciphers;        ///< OpenSSL cipher list (TLS 1.2); empty = the library's default
+
+  bool operator==(const trunk_tls&) const = default;
+};
+
 struct trunk {
   std::string name;
   trunk_outbound outbound;
+  trunk_tls tls;
   std::optional<trunk_credentials> credentials;
   std::optional<caller_id_settings> caller_id;
   std::string bind_address;  ///< source IP for outbound requests; empty = any
+  /// IP the relay binds this trunk's media legs to (the whitelisted static IP); empty =
+  /// bind_address, else media.address.
+  std::string media_address;
   trunk_inbound inbound;
   srtp_mode srtp = srtp_mode::off;
   std::uint32_t options_interval_s = 30;  ///< OPTIONS keepalive period; 0 = off
+  /// An OPTIONS ping unanswered this long counts as a failure.
+  std::uint32_t options_timeout_ms = 5000;
+  /// Consecutive failed pings (or calls failing at transport level) before a target is
+  /// marked down; one success marks it up again.
+  std::uint32_t down_after = 2;
 
   bool operator==(const trunk&) const = default;
 };
@@ -243,6 +268,18 @@ struct call_settings {
   bool operator==(const call_settings&) const = default;
 };
 
+/// DNS for RFC 3263 server location and FQDN allow lists (c-ares).
+struct dns_settings {
+  /// "ip" or "ip:port" ("[v6]:port"); empty = the system's /etc/resolv.conf.
+  std::vector<std::string> servers;
+  std::uint32_t ttl_floor_s = 30;     ///< re-resolve no sooner than this, whatever the TTL
+  std::uint32_t ttl_ceiling_s = 3600; ///< and no later than this
+  std::uint32_t timeout_ms = 2000;    ///< per try
+  std::uint32_t tries = 2;
+
+  bool operator==(const dns_settings&) const = default;
+};
+
 struct metrics_settings {
   bool enabled = true;
   std::string address = "127.0.0.1";
@@ -269,6 +306,7 @@ struct config {
   std::vector<route> routes;  ///< in file order
   numbering_settings numbering;
   call_settings calls;
+  dns_settings dns;
   metrics_settings metrics;
   logging_settings logging;
 

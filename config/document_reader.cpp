@@ -79,20 +79,35 @@ void read_media(const field_reader& f, media_settings& out) {
   f["workers"].read_uint(out.workers, 0, 1024);
 }
 
+void read_trunk_tls(const field_reader& f, trunk_tls& out) {
+  if (!f.expect_mapping({"server_name", "ca_file", "verify", "certificate", "private_key", "min_version", "ciphers"})) {
+    return;
+  }
+  f["server_name"].read_string(out.server_name);
+  f["ca_file"].read_string(out.ca_file);
+  f["verify"].read_bool(out.verify);
+  f["certificate"].read_string(out.certificate);
+  f["private_key"].read_string(out.private_key);
+  f["min_version"].read_enum(out.min_version, tls_version_names);
+  f["ciphers"].read_string(out.ciphers);
+}
+
 void read_trunk(const field_reader& f, trunk& out) {
-  if (!f.expect_mapping({"name", "outbound", "credentials", "caller_id", "bind_address", "inbound", "srtp",
-                         "options_interval_s"})) {
+  if (!f.expect_mapping({"name", "outbound", "tls", "credentials", "caller_id", "bind_address", "media_address",
+                         "inbound", "srtp", "options_interval_s", "options_timeout_ms", "down_after"})) {
     return;
   }
   f.require("name");
   f.require("outbound");
   f["name"].read_string(out.name, check_non_empty);
 
-  if (const auto o = f["outbound"]; o.expect_mapping({"uri", "transport"}) && o.present()) {
+  if (const auto o = f["outbound"]; o.expect_mapping({"uri", "transport", "attempt_timeout_ms"}) && o.present()) {
     o.require("uri");
     o["uri"].read_string(out.outbound.uri, check_sip_uri);
     o["transport"].read_enum(out.outbound.transport, dial_transport_names);
+    o["attempt_timeout_ms"].read_uint(out.outbound.attempt_timeout_ms, 100, 120'000);
   }
+  if (const auto t = f["tls"]; t.present()) read_trunk_tls(t, out.tls);
   if (const auto c = f["credentials"]; c.present() && c.expect_mapping({"username", "password_file"})) {
     auto& creds = out.credentials.emplace();
     c.require("username");
@@ -107,12 +122,24 @@ void read_trunk(const field_reader& f, trunk& out) {
     c["pai"].read_bool(id.pai);
   }
   f["bind_address"].read_string(out.bind_address, check_optional_ip);
+  f["media_address"].read_string(out.media_address, check_optional_ip);
   if (const auto in = f["inbound"]; in.expect_mapping({"allow", "reject"})) {
     in["allow"].read_string_list(out.inbound.allow, check_source_pattern);
     in["reject"].read_enum(out.inbound.reject, reject_mode_names);
   }
   f["srtp"].read_enum(out.srtp, srtp_mode_names);
   f["options_interval_s"].read_uint(out.options_interval_s, 0, 86'400);
+  f["options_timeout_ms"].read_uint(out.options_timeout_ms, 100, 120'000);
+  f["down_after"].read_uint(out.down_after, 1, 100);
+}
+
+void read_dns(const field_reader& f, dns_settings& out) {
+  if (!f.expect_mapping({"servers", "ttl_floor_s", "ttl_ceiling_s", "timeout_ms", "tries"})) return;
+  f["servers"].read_string_list(out.servers, check_dns_server);
+  f["ttl_floor_s"].read_uint(out.ttl_floor_s, 1, 86'400);
+  f["ttl_ceiling_s"].read_uint(out.ttl_ceiling_s, 1, 7 * 86'400);
+  f["timeout_ms"].read_uint(out.timeout_ms, 50, 60'000);
+  f["tries"].read_uint(out.tries, 1, 10);
 }
 
 void read_endpoint(const field_reader& f, endpoint& out) {
@@ -195,7 +222,7 @@ void read_logging(const field_reader& f, logging_settings& out) {
 
 void read_document(const field_reader& root, config& out) {
   if (!root.expect_mapping({"node", "listeners", "sip", "media", "trunks", "endpoints", "users", "routes", "numbering",
-                            "calls", "metrics", "logging"})) {
+                            "calls", "dns", "metrics", "logging"})) {
     return;
   }
   read_node(root["node"], out.node);
@@ -208,6 +235,7 @@ void read_document(const field_reader& root, config& out) {
   read_list(root["routes"], out.routes, read_route);
   read_numbering(root["numbering"], out.numbering);
   read_calls(root["calls"], out.calls);
+  read_dns(root["dns"], out.dns);
   read_metrics(root["metrics"], out.metrics);
   read_logging(root["logging"], out.logging);
 }

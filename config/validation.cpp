@@ -154,6 +154,26 @@ void check_routes(read_context& ctx, const config& c) {
   }
 }
 
+void check_trunks(read_context& ctx, const std::vector<trunk>& trunks) {
+  for (std::size_t i = 0; i < trunks.size(); ++i) {
+    const trunk& t = trunks[i];
+    const std::string path = item_path("trunks", i) + ".tls";
+    if (!all_clean(ctx, path, {"certificate", "private_key"})) continue;
+    if (!t.tls.certificate.empty() && t.tls.private_key.empty()) {
+      report(ctx, path, "missing required key \"private_key\" (a client certificate needs its key)");
+    } else if (t.tls.certificate.empty() && !t.tls.private_key.empty()) {
+      report(ctx, path, "missing required key \"certificate\" (private_key is set)");
+    }
+  }
+}
+
+void check_dns(read_context& ctx, const dns_settings& d) {
+  if (all_clean(ctx, "dns", {"ttl_floor_s", "ttl_ceiling_s"}) && d.ttl_ceiling_s < d.ttl_floor_s) {
+    report(ctx, "dns.ttl_ceiling_s",
+           "must be at least ttl_floor_s (" + std::to_string(d.ttl_floor_s) + "), got " + std::to_string(d.ttl_ceiling_s));
+  }
+}
+
 }  // namespace
 
 void validate(const config& c, read_context& ctx) {
@@ -169,6 +189,8 @@ void validate(const config& c, read_context& ctx) {
   check_unique(ctx, c.users, "users", "username", "username", [](const user& u) -> const std::string& {
     return u.username;
   });
+  check_trunks(ctx, c.trunks);
+  check_dns(ctx, c.dns);
   check_routes(ctx, c);
 }
 

@@ -134,6 +134,28 @@ std::string check_sip_uri(std::string_view s) {
   return is_sip_uri(s) ? "" : "expected a sip: or sips: URI, got " + quoted(s);
 }
 
+std::string check_dns_server(std::string_view s) {
+  const std::string problem = "expected a DNS server as ip, ip:port or [ipv6]:port, got " + quoted(s);
+  if (is_ip_literal(s)) return "";
+  std::string_view host;
+  std::string_view port;
+  if (s.starts_with('[')) {
+    const auto close = s.find("]:");
+    if (close == std::string_view::npos) return problem;
+    host = s.substr(1, close - 1);
+    port = s.substr(close + 2);
+    if (host.find(':') == std::string_view::npos) return problem;
+  } else {
+    const auto colon = s.rfind(':');
+    if (colon == std::string_view::npos || s.find(':') != colon) return problem;
+    host = s.substr(0, colon);
+    port = s.substr(colon + 1);
+  }
+  if (!is_ip_literal(host) || port.empty() || port.size() > 5 || !all_digits(port)) return problem;
+  const auto n = std::stoul(std::string(port));
+  return n >= 1 && n <= 65535 ? "" : problem;
+}
+
 std::string check_e164(std::string_view s) {
   return is_e164(s) ? "" : "expected an E.164 number ('+' then 8 to 15 digits), got " + quoted(s);
 }

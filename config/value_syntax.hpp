@@ -31,6 +31,8 @@ std::string check_optional_ip(std::string_view s);
 /// A CIDR, a bare IP or a host name, as trunk and endpoint allow lists take.
 std::string check_source_pattern(std::string_view s);
 std::string check_sip_uri(std::string_view s);
+/// "ip", "ip:port" or "[v6]:port": a DNS server to ask.
+std::string check_dns_server(std::string_view s);
 std::string check_e164(std::string_view s);
 /// Only digits, possibly none.
 std::string check_digits(std::string_view s);

@@ -83,6 +83,17 @@ TEST(example, full_file_loads_with_every_value) {
   EXPECT_EQ(t.inbound.reject, reject_mode::drop);
   EXPECT_EQ(t.srtp, srtp_mode::required);
   EXPECT_EQ(t.options_interval_s, 0u);
+  EXPECT_EQ(t.options_timeout_ms, 1500u);
+  EXPECT_EQ(t.down_after, 3u);
+  EXPECT_EQ(t.outbound.attempt_timeout_ms, 2500u);
+  EXPECT_EQ(t.media_address, "198.51.100.11");
+  EXPECT_EQ(t.tls, (trunk_tls{"sip.carrier.example.com", "/etc/voxedge/carrier-ca.pem", true, "/etc/voxedge/client.pem",
+                              "/etc/voxedge/client.key", tls_version::v1_3, "ECDHE+AESGCM"}));
+  EXPECT_THAT(c.dns.servers, ElementsAre("127.0.0.1:5353", "[::1]:53", "192.0.2.53"));
+  EXPECT_EQ(c.dns.ttl_floor_s, 5u);
+  EXPECT_EQ(c.dns.ttl_ceiling_s, 600u);
+  EXPECT_EQ(c.dns.timeout_ms, 500u);
+  EXPECT_EQ(c.dns.tries, 3u);
 
   ASSERT_EQ(c.endpoints.size(), 1u);
   EXPECT_EQ(c.endpoints[0].name, "pbx");

@@ -129,7 +129,7 @@ TEST(loader_errors, unknown_key_lists_the_valid_ones) {
 TEST(loader_errors, unknown_top_level_key) {
   EXPECT_THAT(load_errors("listener: []\n"),
               ElementsAre("test.yaml:1:1: listener: unknown key \"listener\"; expected one of: node, listeners, "
-                          "sip, media, trunks, endpoints, users, routes, numbering, calls, metrics, logging"));
+                          "sip, media, trunks, endpoints, users, routes, numbering, calls, dns, metrics, logging"));
 }
 
 TEST(loader_errors, duplicate_key) {

@@ -186,5 +186,39 @@ routes:
   EXPECT_EQ(c.routes[2].target, (route_target{route_target::kind::trunk, "carrier"}));
 }
 
+TEST(validation, trunk_client_certificate_needs_its_key) {
+  EXPECT_THAT(load_errors(R"(trunks:
+  - name: a
+    outbound: {uri: "sips:a.example"}
+    tls:
+      certificate: /etc/client.pem
+  - name: b
+    outbound: {uri: "sips:b.example"}
+    tls:
+      private_key: /etc/client.key
+)"),
+              ElementsAre("test.yaml:5:7: trunks[0].tls: missing required key \"private_key\" (a client certificate "
+                          "needs its key)",
+                          "test.yaml:9:7: trunks[1].tls: missing required key \"certificate\" (private_key is set)"));
+}
+
+TEST(validation, dns_ttl_ceiling_not_below_floor) {
+  EXPECT_THAT(load_errors(R"(dns:
+  ttl_floor_s: 60
+  ttl_ceiling_s: 10
+)"),
+              ElementsAre("test.yaml:3:18: dns.ttl_ceiling_s: must be at least ttl_floor_s (60), got 10"));
+}
+
+TEST(validation, dns_servers_are_addresses_with_optional_ports) {
+  EXPECT_THAT(load_errors(R"(dns:
+  servers: ["127.0.0.1:53", "[::1]:5353", "::1", ns.example, "1.2.3.4:70000", "::1:53"]
+)"),
+              ElementsAre("test.yaml:2:50: dns.servers[3]: expected a DNS server as ip, ip:port or [ipv6]:port, got "
+                          "\"ns.example\"",
+                          "test.yaml:2:62: dns.servers[4]: expected a DNS server as ip, ip:port or [ipv6]:port, got "
+                          "\"1.2.3.4:70000\""));
+}
+
 }  // namespace
 }  // namespace voxedge::config
