@@ -17,6 +17,7 @@
 #include "daemon/metrics/sip_metrics.hpp"
 #include "daemon/tls/server_tls_context.hpp"
 #include "daemon/transport_kind.hpp"
+#include "daemon/trunk/trunk_metrics.hpp"
 
 namespace voxedge::daemon {
 
@@ -170,6 +171,13 @@ bool application::start_calls() {
   }
   addressing_ = std::make_unique<transport_leg_addressing>(*transport_);
   update_addressing(config_);
+  trunks_ = std::make_unique<trunk_directory>(trunk_environment{
+      timers_, *transactions_, *addressing_, nullptr, config_.node.user_agent,
+      std::chrono::seconds(config_.dns.ttl_floor_s), std::chrono::seconds(config_.dns.ttl_ceiling_s)});
+  if (auto r = trunks_->apply(config_); !r) {
+    spdlog::critical("trunks: {}", r.error());
+    return false;
+  }
   cdr_ = std::make_unique<cdr_writer>(config_.calls.cdr_file);
   calls_ = std::make_unique<b2bua>(
       timers_, *transactions_, *relay_, *addressing_,
@@ -182,6 +190,7 @@ bool application::start_calls() {
     spdlog::critical("routing: {}", r.error());
     return false;
   }
+  calls_->set_trunks(trunks_.get());
   uas_->attach_calls(calls_.get());
   spdlog::info("media: relaying on {} ports {}-{}", media_bind_address(config_), rc.port_min, rc.port_max);
   return true;
@@ -308,8 +317,16 @@ void application::reload() {
   if (!loaded) {
     for (const auto& p : loaded.error()) spdlog::error("reload: {}", p);
     failure = std::to_string(loaded.error().size()) + " problem(s) in " + config_path_;
-  } else if (auto r = apply_listeners(*loaded); !r) {
-    failure = r.error();
+  } else {
+    auto& env = trunks_->environment();
+    env.user_agent = loaded->node.user_agent;
+    env.ttl_floor = std::chrono::seconds(loaded->dns.ttl_floor_s);
+    env.ttl_ceiling = std::chrono::seconds(loaded->dns.ttl_ceiling_s);
+    if (auto t = trunks_->apply(*loaded); !t) {
+      failure = t.error();
+    } else if (auto r = apply_listeners(*loaded); !r) {
+      failure = r.error();
+    }
   }
   if (failure) {
     spdlog::error("reload failed, keeping the running configuration: {}", *failure);
@@ -350,6 +367,7 @@ void application::finish_stop() {
     return;
   }
   if (uas_) uas_->attach_calls(nullptr);
+  if (trunks_) trunks_->stop();
   if (relay_) relay_->stop();
   if (transport_) transport_->shutdown();
   // Pending timers (transactions, watchdog, lag monitor) are dropped: once the sockets
@@ -357,7 +375,40 @@ void application::finish_stop() {
   timers_.clear();
 }
 
-void application::on_message(sip::message&& m, const sip::peer& from) { transactions_->on_message(std::move(m), from); }
+bool application::refused_by_acl(const sip::message& m, const sip::peer& from) {
+  // Responses match our own transactions; requests with a To tag are in a dialog (or get
+  // 481); ACK and CANCEL follow an INVITE that passed. Only new requests are screened.
+  if (!m.is_request || !m.to.tag().empty() || m.method_id == sip::method::ack || m.method_id == sip::method::cancel) {
+    return false;
+  }
+  if (!classifier_ || !addressing_ || addressing_->side_of(from.listener) != config::listener_side::trunk) return false;
+  if (classifier_->classify(from.address, config::listener_side::trunk).type != call_source::kind::unknown) {
+    return false;
+  }
+  // One unknown source belongs to no trunk, so no single trunk's setting decides: any
+  // trunk asking for silence gets it (a scanner learns nothing from a 403 either).
+  const bool drop = std::any_of(config_.trunks.begin(), config_.trunks.end(), [](const config::trunk& t) {
+    return t.inbound.reject == config::reject_mode::drop;
+  });
+  std::string where = "unknown";
+  for (const auto& l : listeners_) {
+    if (l.index == from.listener) where = l.spec.name;
+  }
+  const auto n = ++acl_rejects_[where][drop ? "drop" : "respond"];
+  // Logged for the first few, then sparsely: a scan must not flood the log.
+  if (n <= 10 || n % 1000 == 0) {
+    spdlog::warn("acl: {} {} from {} on listener {}: source not in any trunk's inbound.allow; {} ({} so far)",
+                 m.method_name, m.request_uri.to_string(), from.to_string(), where,
+                 drop ? "dropped" : "refused with 403", n);
+  }
+  if (!drop) transport_->respond_stateless(m, from, 403, "Forbidden");
+  return true;
+}
+
+void application::on_message(sip::message&& m, const sip::peer& from) {
+  if (refused_by_acl(m, from)) return;
+  transactions_->on_message(std::move(m), from);
+}
 
 void application::on_transport_error(const sip::peer& to) { transactions_->on_transport_error(to); }
 
@@ -399,6 +450,15 @@ void application::register_metrics() {
     collect_sip_metrics(*transport_, *transactions_, out);
     if (calls_) collect_call_metrics(*calls_, out);
     if (relay_) collect_relay_metrics(relay_->engine(), out);
+    if (trunks_) collect_trunk_metrics(*trunks_, out);
+    auto& acl = add_family(out, "voxedge_sip_acl_rejects_total",
+                           "New requests on trunk listeners from sources no trunk allows, by action",
+                           prometheus::MetricType::Counter);
+    for (const auto& [where, by_action] : acl_rejects_) {
+      for (const auto& [action, n] : by_action) {
+        add_sample(acl, {{"listener", where}, {"action", action}}, static_cast<double>(n));
+      }
+    }
   });
 
   http_.route("/metrics", [this](const http_request& req) {

@@ -26,6 +26,7 @@
 #include "daemon/metrics/media_metrics.hpp"
 #include "daemon/metrics/metrics_exporter.hpp"
 #include "daemon/systemd_notifier.hpp"
+#include "daemon/trunk/trunk_runtime.hpp"
 #include "daemon/uas_core.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 #include "sip/transport/transport_layer.hpp"
@@ -60,6 +61,10 @@ class application final : public sip::transport_layer::listener {
   void apply_runtime_settings(const config::config& next);
   void register_metrics();
 
+  /// DESIGN.md §8 default deny: a new request on a trunk listener from a source no
+  /// trunk allows is refused statelessly (403) or dropped, before any transaction exists.
+  bool refused_by_acl(const sip::message& m, const sip::peer& from);
+
   // sip::transport_layer::listener
   void on_message(sip::message&& m, const sip::peer& from) override;
   void on_transport_error(const sip::peer& to) override;
@@ -80,7 +85,10 @@ class application final : public sip::transport_layer::listener {
   std::unique_ptr<transport_leg_addressing> addressing_;
   std::unique_ptr<cdr_writer> cdr_;
   std::unique_ptr<source_classifier> classifier_;
+  std::unique_ptr<trunk_directory> trunks_;  // before calls_: calls hold its trunks
   std::unique_ptr<b2bua> calls_;
+  /// Requests refused by the trunk-side ACL, by listener name and action.
+  std::map<std::string, std::map<std::string, std::uint64_t>> acl_rejects_;
   std::vector<open_listener> listeners_;
   std::unique_ptr<loop_lag_monitor> lag_monitor_;
   std::unique_ptr<call_quality_metrics> quality_;

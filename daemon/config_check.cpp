@@ -5,6 +5,7 @@
 
 #include "config/loader.hpp"
 #include "daemon/tls/server_tls_context.hpp"
+#include "daemon/trunk/trunk_runtime.hpp"
 
 namespace voxedge::daemon {
 
@@ -34,6 +35,15 @@ result<config::config, std::vector<std::string>> load_and_verify(const std::stri
     if (!l.tls || l.tls->self_signed()) continue;
     auto ctx = make_server_tls_context(*l.tls, {}, {});
     if (!ctx) problems.push_back(path + ": listeners[" + std::to_string(i) + "].tls: " + ctx.error());
+  }
+  // Secrets must be readable now: a trunk that cannot authenticate would only fail later,
+  // call by call.
+  for (std::size_t i = 0; i < loaded->trunks.size(); ++i) {
+    const auto& t = loaded->trunks[i];
+    if (!t.credentials) continue;
+    if (auto p = read_password_file(t.credentials->password_file); !p) {
+      problems.push_back(path + ": trunks[" + std::to_string(i) + "].credentials.password_file: " + p.error());
+    }
   }
   if (!problems.empty()) return fail(std::move(problems));
   return std::move(loaded).value();

@@ -82,7 +82,7 @@ void b2bua::on_invite(sip::server_transaction_handle h, sip::message&& req, cons
   origin.side = addressing_.side_of(from.listener);
   if (classifier_ != nullptr) origin.source = classifier_->classify(from.address, origin.side);
   const auto id = ++next_id_;
-  call::context ctx{timers_, transactions_, dialogs_, media_, addressing_, *this, wall_clock_};
+  call::context ctx{timers_, transactions_, dialogs_, media_, addressing_, *this, wall_clock_, trunks_};
   auto owned = std::make_unique<call>(id, ctx, settings_.call);
   call* c = owned.get();
   calls_.emplace(id, std::move(owned));

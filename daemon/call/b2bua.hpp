@@ -55,6 +55,9 @@ class b2bua final : private call::listener, private media_control::listener {
   /// outlive the b2bua or the next set_routing call. Both may be null: every call is
   /// then refused (403 / 404).
   void set_routing(std::shared_ptr<const router> routes, const source_classifier* classifier);
+  /// The trunks' run-time state (targets, health, credentials) for calls routed to a
+  /// trunk; must outlive the b2bua. Null: trunk URIs are used as configured (IP literals).
+  void set_trunks(trunk_directory* trunks) noexcept { trunks_ = trunks; }
   /// New settings for new calls (reload).
   void update(const b2bua_settings& settings);
   void set_wall_clock(wall_clock clock) { wall_clock_ = std::move(clock); }
@@ -101,6 +104,7 @@ class b2bua final : private call::listener, private media_control::listener {
   wall_clock wall_clock_;
   std::shared_ptr<const router> routes_;
   const source_classifier* classifier_ = nullptr;
+  trunk_directory* trunks_ = nullptr;
   sip::dialog_registry dialogs_;
   std::uint64_t next_id_ = 0;
   std::unordered_map<std::uint64_t, std::unique_ptr<call>> calls_;

@@ -1,5 +1,7 @@
 #include "daemon/call/call.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -9,6 +11,7 @@
 #include "daemon/call/failure_mapping.hpp"
 #include "daemon/call/header_policy.hpp"
 #include "daemon/call/media_bridge.hpp"
+#include "daemon/trunk/provider_hints.hpp"
 #include "media/sdp/offer_answer.hpp"
 #include "media/sdp/sdp_parser.hpp"
 #include "media/sdp/sdp_writer.hpp"
@@ -38,6 +41,7 @@ call::call(std::uint64_t id, const context& ctx, const call_options& options)
          options.session_timers),
       sessions_(ctx.transactions, a_, b_, *this, options.user_agent),
       forks_(ctx.transactions, ctx.dialogs, id, b_, options.user_agent),
+      attempt_timer_(ctx.timers),
       supervisor_(ctx.timers, *this, options.media_hangup, options.media_renewal, options.media_timeout),
       max_duration_timer_(ctx.timers),
       close_wait_timer_(ctx.timers) {}
@@ -162,15 +166,19 @@ bool call::route_call(const router* routes) {
                                                           : call_kind::internal;
   peer_label_ = kind_ == call_kind::inbound ? to_string(origin_.source) : record_.target;
 
-  auto target = resolve_target(*route_, ctx_.addressing);
-  if (!target) {
-    fail_early(503, "unreachable", target.error());
-    return false;
+  if (to_trunk && ctx_.trunks != nullptr) {
+    if (!pick_trunk_targets()) return false;
+  } else {
+    auto target = resolve_target(*route_, ctx_.addressing);
+    if (!target) {
+      fail_early(503, "unreachable", target.error());
+      return false;
+    }
+    target_ = std::move(target).value();
+    b_peer_ = target_->peer;
+    b_.set_local(target_->local, options_.contact_user);
+    b_.set_fallback_target(b_peer_);
   }
-  target_ = std::move(target).value();
-  b_peer_ = target_->peer;
-  b_.set_local(target_->local, options_.contact_user);
-  b_.set_fallback_target(b_peer_);
   spdlog::info("call[{}]: route \"{}\" to {} ({}) as {}", uid_, route_->route, record_.target, b_peer_.to_string(),
                route_->called.number);
   return true;
@@ -192,17 +200,97 @@ void call::send_b_invite() {
   const auto caps = late_offer_ ? default_capabilities() : carried_offer(*a_offer_, a_index_, nullptr);
   const auto local = local_media(*media_, media_leg::b, 0, 1);
   b_.local_sdp = media::make_offer(caps, local, b_.version(media_->address));
-  outbound_identity identity;
   b_call_id_ = random_token(24);  // no host name in it: §8.1.1.4 only asks for uniqueness
-  identity.call_id = b_call_id_;
-  identity.from_tag = ctx_.transactions.new_tag();
-  identity.via = b_.make_via();
-  identity.contact = b_.contact();
-  identity.user_agent = options_.user_agent;
-  identity.trusted_source = origin_.source.type != call_source::kind::unknown;
-  auto m = make_outbound_invite(a_request_, *route_, *target_, identity);
+  b_identity_.call_id = b_call_id_;
+  b_identity_.from_tag = ctx_.transactions.new_tag();
+  b_identity_.user_agent = options_.user_agent;
+  b_identity_.trusted_source = origin_.source.type != call_source::kind::unknown;
+  send_b_attempt();
+}
+
+// --- trunk targets: RFC 3263 failover, digest ---------------------------------------------------
+
+namespace {
+
+// Retry-After (RFC 3261 §20.33): delta-seconds, then an optional comment and parameters.
+std::optional<duration> retry_after(const sip::message& r) {
+  const auto v = r.header_value("Retry-After");
+  if (!v) return std::nullopt;
+  std::uint64_t seconds = 0;
+  std::size_t digits = 0;
+  for (char c : *v) {
+    if (c < '0' || c > '9') break;
+    if (++digits > 9) break;
+    seconds = seconds * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (digits == 0) return std::nullopt;
+  return std::chrono::seconds(std::min<std::uint64_t>(seconds, 86'400));
+}
+
+// A repeated challenge may be answered once more only when it says our nonce was merely
+// stale (RFC 7616 §3.3): the credentials were right.
+bool stale_challenge(const sip::message& r) {
+  const auto name = r.status == 407 ? "Proxy-Authenticate" : "WWW-Authenticate";
+  for (const auto v : r.header_values(name)) {
+    std::string lower(v);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.find("stale=true") != std::string::npos || lower.find("stale=\"true\"") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool call::pick_trunk_targets() {
+  trunk_ = ctx_.trunks->find(route_->target.name);
+  if (!trunk_) {
+    fail_early(503, "unreachable", "trunk " + route_->target.name + " is not running");
+    return false;
+  }
+  b_targets_ = trunk_->candidates();
+  if (b_targets_.empty()) {
+    // Every target is down: refuse at once rather than let the caller wait for timeouts.
+    trunk_->count_fail_fast();
+    fail_early(503, "trunk down", "trunk " + trunk_->name() + ": " + trunk_->why_unavailable());
+    return false;
+  }
+  for (b_target_index_ = 0; b_target_index_ < b_targets_.size(); ++b_target_index_) {
+    if (use_target(b_targets_[b_target_index_])) return true;
+  }
+  fail_early(503, "unreachable", "trunk " + trunk_->name() + ": no listener can reach any of its targets");
+  return false;
+}
+
+bool call::use_target(const trunk_target& t) {
+  auto target = target_at(*route_, ctx_.addressing, t.key.transport, t.key.address, t.key.port);
+  if (!target) {
+    spdlog::warn("call[{}]: {}", uid_, target.error());
+    return false;
+  }
+  target_ = std::move(target).value();
+  b_peer_ = target_->peer;
+  b_.set_local(target_->local, options_.contact_user);
+  b_.set_fallback_target(b_peer_);
+  return true;
+}
+
+void call::send_b_attempt() {
+  b_identity_.via = b_.make_via();
+  b_identity_.contact = b_.contact();
+  auto m = make_outbound_invite(a_request_, *route_, *target_, b_identity_);
+  if (b_invite_tx_) m.cseq.number = b_invite_.cseq.number + 1;  // a new attempt of the same call
   set_sdp(m, *b_.local_sdp);
   b_.negotiation().add_to_request(m);
+  b_heard_ = false;
+  b_auth_attempts_ = 0;
+  resend_b_invite(std::move(m));
+  if (!b_invite_tx_ || state_ == call_state::ending || state_ == call_state::outgoing_initiated) return;
+  set_state(call_state::outgoing_initiated);
+}
+
+void call::resend_b_invite(sip::message m) {
   if (auto r = ctx_.dialogs.add_pending(b_call_id_, m.from.tag(), id_); !r) {
     return fail_early(503, "capacity", "dialog registry refused the call: " + std::string(sip::to_string(r.error())));
   }
@@ -213,12 +301,78 @@ void call::send_b_invite() {
   b_invite_tx_ = h;
   b_invite_done_ = false;
   track(h, {outgoing::invite, media_leg::b, {}});
-  set_state(call_state::outgoing_initiated);
+  if (trunk_) {
+    attempt_timer_.start(std::chrono::milliseconds(trunk_->config().outbound.attempt_timeout_ms),
+                         [this] { on_attempt_timeout(); });
+  }
+}
+
+void call::on_attempt_timeout() {
+  if (b_heard_ || b_invite_done_ || a_final_sent_ || state_ == call_state::ending) return;
+  // Nothing at all from this target, not even 100 Trying: give up on it (§9.1 forbids a
+  // CANCEL before a provisional, so the transaction is simply dropped) and move on.
+  const auto h = b_invite_tx_;
+  pending_.erase(h.id);
+  ctx_.transactions.terminate(h);
+  b_invite_done_ = true;
+  spdlog::info("call[{}]: no response from {} within {} ms", uid_, b_peer_.to_string(),
+               trunk_->config().outbound.attempt_timeout_ms);
+  on_invite_failure(408, "Request Timeout", nullptr);
+}
+
+bool call::try_next_target(std::string_view why) {
+  while (b_target_index_ + 1 < b_targets_.size()) {
+    ++b_target_index_;
+    const auto& next = b_targets_[b_target_index_];
+    // Skip what went down (pings, other calls) since this call took its list.
+    if (const auto* now = trunk_->targets().find(next.key); now != nullptr && !now->up) continue;
+    if (!use_target(next)) continue;
+    trunk_->count_failover();
+    spdlog::warn("call[{}]: trunk {}: {}; failing over to {}", uid_, trunk_->name(), why, next.key.to_string());
+    send_b_attempt();
+    return true;
+  }
+  return false;
+}
+
+bool call::answer_challenge(const sip::message& r) {
+  if (!trunk_->has_credentials()) {
+    trunk_->count_auth_failure();
+    spdlog::warn("call[{}]: trunk {} challenged with {} but has no credentials configured", uid_, trunk_->name(),
+                 r.status);
+    return false;
+  }
+  if (b_auth_attempts_ >= 2 || (b_auth_attempts_ == 1 && !stale_challenge(r))) {
+    trunk_->count_auth_failure();
+    return false;  // our answer was refused: the credentials are wrong
+  }
+  auto creds = trunk_->authorize(r, b_invite_);
+  if (!creds) {
+    trunk_->count_auth_failure();
+    spdlog::warn("call[{}]: trunk {}: no digest challenge we can answer in the {}", uid_, trunk_->name(), r.status);
+    return false;
+  }
+  auto m = b_invite_;
+  m.remove_header("Authorization");
+  m.remove_header("Proxy-Authorization");
+  m.add_header(creds->first, creds->second);
+  m.cseq.number += 1;
+  m.vias.front().params.erase("branch");
+  ++b_auth_attempts_;
+  spdlog::debug("call[{}]: answering the {} challenge of trunk {}", uid_, r.status, trunk_->name());
+  b_heard_ = false;
+  resend_b_invite(std::move(m));
+  return true;
 }
 
 // --- responses on the B side's INVITE ----------------------------------------------------------
 
 void call::on_invite_provisional(sip::message&& r) {
+  if (trunk_) {
+    attempt_timer_.cancel();
+    if (!b_heard_) trunk_->report_answered(b_targets_[b_target_index_].key);
+    b_heard_ = true;
+  }
   if (r.status == 100 || a_final_sent_ || state_ == call_state::ending) return;
   forks_.dialog_for(r);
   b_.note_allow(r);
@@ -360,6 +514,28 @@ void call::on_invite_failure(int status, std::string_view phrase, const sip::mes
     }
   }
   if (a_final_sent_ || state_ == call_state::ending) return maybe_finish();
+  if (trunk_ && b_target_index_ < b_targets_.size()) {
+    attempt_timer_.cancel();
+    const auto key = b_targets_[b_target_index_].key;
+    const bool progressed = state_ != call_state::outgoing_initiated;  // A heard ringing or early media
+    if (r == nullptr) {
+      const std::string what = status == 408 ? "no answer from " + key.to_string()
+                                             : "cannot reach " + key.to_string();
+      trunk_->report_unreachable(key, what);
+      spdlog::warn("call[{}]: trunk {}: {}: {}", uid_, trunk_->name(), what, unreachable_hint(status == 408));
+      if (!progressed && try_next_target(what)) return;
+    } else {
+      trunk_->report_answered(key);
+      if ((status == 401 || status == 407) && answer_challenge(*r)) return;
+      if (status == 503) {
+        if (const auto ra = retry_after(*r)) trunk_->report_retry_after(key, *ra);
+        if (!progressed && try_next_target(key.to_string() + " answered 503")) return;
+      }
+      if (const auto hint = provider_hint(status, target_ ? target_->local.host : std::string()); !hint.empty()) {
+        spdlog::warn("call[{}]: trunk {} answered {} {}: {}", uid_, trunk_->name(), status, phrase, hint);
+      }
+    }
+  }
   const auto mapped = r != nullptr
                           ? map_far_failure(status)
                           : map_local_failure(status == 408 ? local_failure::timeout : local_failure::transport_error);
@@ -524,7 +700,12 @@ void call::on_final(sip::client_transaction_handle h, sip::message&& response) {
   switch (p.kind) {
     case outgoing::invite:
       if (h != b_invite_tx_) return;
+      if (trunk_) {
+        attempt_timer_.cancel();
+        b_heard_ = true;
+      }
       if (status < 300) {
+        if (trunk_) trunk_->report_answered(b_targets_[b_target_index_].key);
         b_invite_done_ = true;
         return on_invite_2xx(std::move(response));
       }

@@ -44,6 +44,7 @@
 #include "daemon/cdr/cdr_record.hpp"
 #include "daemon/routing/call_source.hpp"
 #include "daemon/routing/router.hpp"
+#include "daemon/trunk/trunk_runtime.hpp"
 #include "sip/dialog/dialog_registry.hpp"
 #include "sip/transaction/transaction_layer.hpp"
 
@@ -98,6 +99,9 @@ class call final : private sip::transaction_layer::client_listener,
     const leg_addressing& addressing;
     listener& owner;
     std::function<std::chrono::system_clock::time_point()> wall_clock;
+    /// The trunks' run-time state (targets, health, credentials); null: trunk targets
+    /// are taken from the configured URI as they are (tests of other features).
+    trunk_directory* trunks = nullptr;
   };
 
   call(std::uint64_t id, const context& ctx, const call_options& options);
@@ -150,6 +154,14 @@ class call final : private sip::transaction_layer::client_listener,
   bool route_call(const router* routes);
   bool open_media();
   void send_b_invite();
+  // trunk targets (RFC 3263 failover) and digest
+  bool pick_trunk_targets();
+  bool use_target(const trunk_target& t);
+  void send_b_attempt();
+  bool try_next_target(std::string_view why);
+  bool answer_challenge(const sip::message& r);
+  void resend_b_invite(sip::message m);
+  void on_attempt_timeout();
   // the B side's INVITE
   void on_invite_provisional(sip::message&& r);
   bool take_b_answer(const std::string& body);
@@ -236,6 +248,14 @@ class call final : private sip::transaction_layer::client_listener,
   bool b_invite_done_ = true;  // no INVITE of ours awaits a final response
   bool b_answered_ = false;
   std::string b_tag_;  // To tag of the 2xx we took
+  // B side on a trunk: the targets this call may try, in order, and where it is
+  std::shared_ptr<trunk_runtime> trunk_;
+  std::vector<trunk_target> b_targets_;
+  std::size_t b_target_index_ = 0;
+  outbound_identity b_identity_;
+  bool b_heard_ = false;            // any response from the current target
+  unsigned b_auth_attempts_ = 0;    // 401/407 answered on this call
+  scoped_timer attempt_timer_;      // no provisional in time: next target
 
   // media
   std::optional<media_endpoints> media_;

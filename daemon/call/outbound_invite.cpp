@@ -8,32 +8,42 @@
 namespace voxedge::daemon {
 
 result<outbound_target, std::string> resolve_target(const route_decision& decision, const leg_addressing& addressing) {
+  const bool trunk = decision.trunk.has_value();
+  const std::string label = (trunk ? "trunk:" : "endpoint:") + decision.target.name;
+  const std::string& text = trunk ? decision.trunk->outbound.uri : decision.endpoint->uri;
+  const auto transport = to_transport_kind(trunk ? decision.trunk->outbound.transport : decision.endpoint->transport);
+  auto uri = sip::parse_uri(text);
+  if (!uri) return fail("target " + label + ": bad URI " + text);
+  auto peer = sip::peer_from_uri(*uri);
+  if (!peer) return fail("target " + label + " unreachable: " + uri->host + " is not an IP address");
+  // The configuration names the transport; the URI's port, else that transport's default.
+  return target_at(decision, addressing, transport, peer->address, uri->port ? peer->port : sip::default_port(transport));
+}
+
+result<outbound_target, std::string> target_at(const route_decision& decision, const leg_addressing& addressing,
+                                               sip::transport_kind transport, const boost::asio::ip::address& address,
+                                               std::uint16_t port) {
   outbound_target t;
   t.trunk = decision.trunk.has_value();
   t.label = (t.trunk ? "trunk:" : "endpoint:") + decision.target.name;
   const std::string& text = t.trunk ? decision.trunk->outbound.uri : decision.endpoint->uri;
-  const auto transport = to_transport_kind(t.trunk ? decision.trunk->outbound.transport : decision.endpoint->transport);
   auto uri = sip::parse_uri(text);
   if (!uri) return fail("target " + t.label + ": bad URI " + text);
-  auto peer = sip::peer_from_uri(*uri);
-  if (!peer) {
-    return fail("target " + t.label + " unreachable: " + uri->host +
-                " is not an IP address (DNS resolution of targets is not available yet)");
-  }
-  // The configuration names the transport; the URI's port, else that transport's default.
-  peer->transport = transport;
-  if (!uri->port) peer->port = sip::default_port(transport);
+  sip::peer peer;
+  peer.transport = transport;
+  peer.address = address;
+  peer.port = port;
   const auto side = t.trunk ? config::listener_side::trunk : config::listener_side::inside;
-  auto local = addressing.for_target(*peer, side, t.trunk ? decision.trunk->bind_address : std::string());
+  auto local = addressing.for_target(peer, side, t.trunk ? decision.trunk->bind_address : std::string());
   if (!local) {
     return fail("target " + t.label + " unreachable: no " + std::string(sip::to_string(transport)) +
                 " listener to send from");
   }
-  peer->listener = local->listener;
+  peer.listener = local->listener;
   uri->user = decision.called.number;
   uri->headers = sip::param_list{};
   t.request_uri = std::move(uri).value();
-  t.peer = *peer;
+  t.peer = peer;
   t.local = std::move(local).value();
   return t;
 }

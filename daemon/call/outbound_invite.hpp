@@ -26,6 +26,13 @@ struct outbound_target {
 /// the target must be an IP literal for now. The error is a sentence for the log.
 result<outbound_target, std::string> resolve_target(const route_decision& decision, const leg_addressing& addressing);
 
+/// The same for a trunk whose targets were located already (RFC 3263 §4.4): the
+/// Request-URI is still the configured URI (with its host name), the message goes to
+/// `transport`/`address`/`port`.
+result<outbound_target, std::string> target_at(const route_decision& decision, const leg_addressing& addressing,
+                                               sip::transport_kind transport, const boost::asio::ip::address& address,
+                                               std::uint16_t port);
+
 struct outbound_identity {
   std::string call_id;   // fresh (§8.1.1.4)
   std::string from_tag;  // fresh (§19.3)
