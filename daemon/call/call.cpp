@@ -79,7 +79,11 @@ void call::start(sip::server_transaction_handle h, sip::message&& invite, const 
   ctx_.transactions.respond(h, sip::make_response(a_request_, 100));
 
   if (const auto local = ctx_.addressing.of_listener(from.listener)) {
-    a_.set_local(*local, options_.contact_user);
+    // §12.1.1: a dialog begun with a SIPS Request-URI (or top Record-Route) is secure.
+    const auto& rr = a_request_.record_routes;
+    const bool sips = a_request_.request_uri.scheme == sip::uri_scheme::sips ||
+                      (!rr.empty() && rr.front().address.scheme == sip::uri_scheme::sips);
+    a_.set_local(*local, options_.contact_user, sips);
   } else {
     return fail_early(500, "internal error", "no address for the listener the INVITE arrived on");
   }
@@ -176,7 +180,7 @@ bool call::route_call(const router* routes) {
     }
     target_ = std::move(target).value();
     b_peer_ = target_->peer;
-    b_.set_local(target_->local, options_.contact_user);
+    b_.set_local(target_->local, options_.contact_user, target_->request_uri.scheme == sip::uri_scheme::sips);
     b_.set_fallback_target(b_peer_);
   }
   spdlog::info("call[{}]: route \"{}\" to {} ({}) as {}", uid_, route_->route, record_.target, b_peer_.to_string(),
@@ -271,7 +275,7 @@ bool call::use_target(const trunk_target& t) {
   }
   target_ = std::move(target).value();
   b_peer_ = target_->peer;
-  b_.set_local(target_->local, options_.contact_user);
+  b_.set_local(target_->local, options_.contact_user, target_->request_uri.scheme == sip::uri_scheme::sips);
   b_.set_fallback_target(b_peer_);
   return true;
 }

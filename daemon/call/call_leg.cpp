@@ -36,14 +36,15 @@ call_leg::~call_leg() {
 
 // --- addressing --------------------------------------------------------------------------
 
-void call_leg::set_local(const local_address& local, const std::string& contact_user) {
+void call_leg::set_local(const local_address& local, const std::string& contact_user, bool sips) {
   local_ = local;
   contact_ = sip::name_addr{};
-  contact_.address.scheme = sip::uri_scheme::sip;
+  sips = sips && (local.transport == sip::transport_kind::tls || local.transport == sip::transport_kind::wss);
+  contact_.address.scheme = sips ? sip::uri_scheme::sips : sip::uri_scheme::sip;
   contact_.address.user = contact_user;
   contact_.address.host = local.host;
   contact_.address.port = local.port;
-  if (local.transport != sip::transport_kind::udp) {
+  if (local.transport != sip::transport_kind::udp && !(sips && local.transport == sip::transport_kind::tls)) {
     contact_.address.params.set("transport", text::to_lower(sip::via_transport_token(local.transport)));
   }
 }

@@ -60,7 +60,9 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
 
   // --- addressing ----------------------------------------------------------------------
   /// Our address on this leg; builds our Contact (sip:<user>@host:port;transport=...).
-  void set_local(const local_address& local, const std::string& contact_user);
+  /// `sips`: the dialog is secure end to end (RFC 3261 §8.1.1.8, §12.1.1): the Contact
+  /// is a sips: URI (which implies TLS) rather than sip:...;transport=tls (RFC 5630 §3).
+  void set_local(const local_address& local, const std::string& contact_user, bool sips = false);
   const local_address& local() const noexcept { return local_; }
   const sip::name_addr& contact() const noexcept { return contact_; }
   /// Where requests go when the dialog names no literal address (B: the INVITE's peer).

@@ -1,0 +1,206 @@
+"""Trunks (issue 4) against the real daemon on loopback: the trunk-side ACL (403 or
+silent drop, counted), OPTIONS health checks marking a target down and up again, and new
+calls failing fast with 503 while every target is down.
+
+Sources other than 127.0.0.1 are other loopback addresses (127.0.0.2, ...), which Linux
+routes to lo without any setup."""
+
+import os
+import socket
+import tempfile
+import threading
+import time
+import unittest
+
+from harness import BINARY, Daemon, free_port, sip_request, status_of
+
+
+def trunk_yaml(trunk_port, dead_port, reject="respond", allow="127.0.0.2", media_base=43000):
+    return f"""  - name: provider
+    transport: udp
+    address: 127.0.0.1
+    port: {trunk_port}
+    side: trunk
+media:
+  port_min: {media_base}
+  port_max: {media_base + 99}
+  workers: 1
+trunks:
+  - name: carrier
+    outbound:
+      uri: "sip:127.0.0.1:{dead_port}"
+      transport: udp
+      attempt_timeout_ms: 500
+    inbound:
+      allow: [{allow}]
+      reject: {reject}
+    options_interval_s: 1
+    options_timeout_ms: 300
+    down_after: 2
+endpoints:
+  - name: pbx
+    uri: "sip:127.0.0.1:5999"
+    inbound:
+      allow: [127.0.0.1]
+routes:
+  - name: out
+    match:
+      source: "endpoint:pbx"
+    target: "trunk:carrier"
+"""
+
+
+def exchange_from(source_ip, payload, port, timeout=2.0):
+    """One datagram from `source_ip`; the first answer or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((source_ip, 0))
+        s.settimeout(timeout)
+        s.sendto(payload, ("127.0.0.1", port))
+        try:
+            return s.recvfrom(65536)[0]
+        except socket.timeout:
+            return None
+
+
+class OptionsResponder:
+    """Answers every OPTIONS on a UDP port with 200 (a trunk target that is alive)."""
+
+    def __init__(self, port):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.settimeout(0.2)
+        self.seen = 0
+        self.stop_at = time.monotonic() + 60
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while time.monotonic() < self.stop_at:
+            try:
+                data, addr = self.sock.recvfrom(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            text = data.decode(errors="replace")
+            if not text.startswith("OPTIONS "):
+                continue
+            self.seen += 1
+            head = text.split("\r\n\r\n", 1)[0].split("\r\n")
+            keep = [h for h in head[1:] if h.split(":", 1)[0].strip().lower() in ("via", "from", "to", "call-id", "cseq")]
+            reply = "SIP/2.0 200 OK\r\n" + "\r\n".join(keep) + "\r\nContent-Length: 0\r\n\r\n"
+            self.sock.sendto(reply.encode(), addr)
+
+    def close(self):
+        self.stop_at = 0
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+class TrunkCase(unittest.TestCase):
+    reject = "respond"
+
+    def setUp(self):
+        if not BINARY or not os.path.exists(BINARY):
+            self.fail("VOXEDGE_BINARY is not set to the built daemon")
+        self.tmp = tempfile.TemporaryDirectory(prefix="vx-trunk-")
+        self.trunk_port = free_port()
+        self.dead_port = free_port()
+        self.daemon = Daemon(self.tmp.name)
+        text = self.daemon.default_config()
+        listeners_end = text.index("metrics:")
+        text = (text[:listeners_end] + trunk_yaml(self.trunk_port, self.dead_port, self.reject)
+                + text[listeners_end:])
+        self.daemon.write_config(text)
+        self.daemon.start()
+
+    def tearDown(self):
+        try:
+            if self.daemon.alive():
+                self.assertEqual(self.daemon.stop(), 0, self.daemon.log_text())
+        finally:
+            self.tmp.cleanup()
+
+    def wait_metric(self, name, labels, value, timeout=8.0):
+        deadline = time.monotonic() + timeout
+        got = None
+        while time.monotonic() < deadline:
+            got = self.daemon.metric(name, labels)
+            if got == value:
+                return
+            time.sleep(0.1)
+        self.fail(f"{name}{labels} stayed {got}, wanted {value}\n{self.daemon.log_text()[-4000:]}")
+
+
+class TrunkAclRespond(TrunkCase):
+    def test_unlisted_source_gets_403_and_is_counted(self):
+        answer = exchange_from("127.0.0.1", sip_request("OPTIONS", self.trunk_port), self.trunk_port)
+        self.assertIsNotNone(answer, self.daemon.log_text())
+        self.assertEqual(status_of(answer)[0], 403)
+        answer = exchange_from("127.0.0.1", sip_request("INVITE", self.trunk_port), self.trunk_port)
+        self.assertEqual(status_of(answer)[0], 403)
+        self.assertEqual(self.daemon.metric("voxedge_sip_acl_rejects_total",
+                                            {"listener": "provider", "action": "respond"}), 2)
+        self.assertIn("source not in any trunk's inbound.allow", self.daemon.log_text())
+
+    def test_listed_source_is_served(self):
+        answer = exchange_from("127.0.0.2", sip_request("OPTIONS", self.trunk_port), self.trunk_port)
+        self.assertEqual(status_of(answer)[0], 200, self.daemon.log_text())
+        self.assertEqual(self.daemon.metric("voxedge_sip_acl_rejects_total",
+                                            {"listener": "provider", "action": "respond"}), 0)
+
+    def test_the_inside_listener_is_not_screened_by_trunk_rules(self):
+        answer = exchange_from("127.0.0.3", sip_request("OPTIONS", self.daemon.sip_port), self.daemon.sip_port)
+        self.assertEqual(status_of(answer)[0], 200)
+
+
+class TrunkAclDrop(TrunkCase):
+    reject = "drop"
+
+    def test_unlisted_source_is_dropped_silently_and_counted(self):
+        answer = exchange_from("127.0.0.1", sip_request("OPTIONS", self.trunk_port), self.trunk_port, timeout=1.0)
+        self.assertIsNone(answer, "reject: drop must not answer")
+        self.assertEqual(self.daemon.metric("voxedge_sip_acl_rejects_total",
+                                            {"listener": "provider", "action": "drop"}), 1)
+
+
+class TrunkHealth(TrunkCase):
+    def invite_final(self, payload):
+        """Sends an INVITE from the PBX (127.0.0.1) and returns the final status (bounded)."""
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            s.settimeout(3.0)
+            s.sendto(payload, ("127.0.0.1", self.daemon.sip_port))
+            for _ in range(5):
+                try:
+                    status = status_of(s.recvfrom(65536)[0])[0]
+                except socket.timeout:
+                    return None
+                if status >= 200:
+                    return status
+        return None
+
+    def test_dead_target_goes_down_calls_fail_fast_and_it_comes_back(self):
+        # Nothing listens on the target: two unanswered pings (1 s apart) mark it down.
+        self.wait_metric("voxedge_trunk_up", {"trunk": "carrier"}, 0)
+        self.assertIn("is DOWN", self.daemon.log_text())
+        started = time.monotonic()
+        final = self.invite_final(sip_request("INVITE", self.daemon.sip_port,
+                                              ruri=f"sip:+442071234567@127.0.0.1:{self.daemon.sip_port}",
+                                              extra_headers="Contact: <sip:pbx@127.0.0.1:5999>\r\n"))
+        self.assertEqual(final, 503, self.daemon.log_text()[-3000:])
+        self.assertLess(time.monotonic() - started, 1.5, "fail fast, not after timeouts")
+        self.assertGreaterEqual(self.daemon.metric("voxedge_trunk_fail_fast_total", {"trunk": "carrier"}), 1)
+
+        responder = OptionsResponder(self.dead_port)
+        try:
+            self.wait_metric("voxedge_trunk_up", {"trunk": "carrier"}, 1)
+            self.assertIn("is UP again", self.daemon.log_text())
+            self.assertGreater(self.daemon.metric("voxedge_trunk_options_rtt_seconds",
+                                                  {"trunk": "carrier", "target": f"udp:127.0.0.1:{self.dead_port}"}), 0)
+        finally:
+            responder.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
