@@ -15,6 +15,7 @@ test_pkgs=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang-16 libclang-rt-16-dev
   sip-tester stunnel4 curl systemd iproute2 procps python3
+  baresip-core sox kamailio kamailio-tls-modules
 )
 
 want=("${build_pkgs[@]}")
