@@ -1,0 +1,509 @@
+#include "daemon/dns/cares_resolver.hpp"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <sys/time.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "base/text.hpp"
+
+namespace voxedge::daemon::dns {
+
+namespace {
+
+using boost::asio::ip::address;
+
+// More than this many addresses of one family for one name is not a SIP server; the
+// rest are ignored.
+constexpr int max_addresses_per_family = 64;
+
+dns_error from_ares(int status) {
+  switch (status) {
+    case ARES_ENOTFOUND: return dns_error::nxdomain;
+    case ARES_ENODATA: return dns_error::no_data;
+    case ARES_ETIMEOUT: return dns_error::timeout;
+    case ARES_ESERVFAIL:
+    // c-ares 1.18 moves on to the next server after SERVFAIL, REFUSED or NOTIMP and, when
+    // none is left, reports ECONNREFUSED, as for an unreachable server: it cannot tell
+    // them apart, so neither can we.
+    case ARES_ECONNREFUSED: return dns_error::server_failure;
+    case ARES_EREFUSED:
+    case ARES_ENOTIMP: return dns_error::refused;
+    case ARES_EBADRESP:
+    case ARES_EFORMERR: return dns_error::bad_response;
+    case ARES_ECANCELLED:
+    case ARES_EDESTRUCTION: return dns_error::cancelled;
+    default: return dns_error::other;
+  }
+}
+
+// --- TTLs of the answer section ------------------------------------------------------
+// c-ares 1.18 returns SRV and NAPTR records without their TTLs; this walks the answer
+// section (RFC 1035 §4.1) for the smallest TTL among records of `type` in class IN.
+
+std::uint16_t read_u16(const unsigned char* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+
+std::uint32_t read_u32(const unsigned char* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+}
+
+// Steps over an encoded name (labels, ending in a zero length or a compression pointer).
+bool skip_name(const unsigned char* buf, std::size_t len, std::size_t& pos) {
+  while (pos < len) {
+    const unsigned char b = buf[pos];
+    if (b == 0) {
+      ++pos;
+      return true;
+    }
+    if ((b & 0xC0) == 0xC0) {
+      pos += 2;
+      return pos <= len;
+    }
+    if ((b & 0xC0) != 0) return false;  // the 01/10 label types are not in use
+    pos += 1u + b;
+  }
+  return false;
+}
+
+std::optional<std::uint32_t> min_answer_ttl(const unsigned char* buf, int length, int type) {
+  if (buf == nullptr || length < 12) return std::nullopt;
+  const auto len = static_cast<std::size_t>(length);
+  const unsigned qdcount = read_u16(buf + 4);
+  const unsigned ancount = read_u16(buf + 6);
+  std::size_t pos = 12;
+  for (unsigned i = 0; i < qdcount; ++i) {
+    if (!skip_name(buf, len, pos) || pos + 4 > len) return std::nullopt;
+    pos += 4;
+  }
+  std::optional<std::uint32_t> smallest;
+  for (unsigned i = 0; i < ancount; ++i) {
+    if (!skip_name(buf, len, pos) || pos + 10 > len) return smallest;
+    const std::uint16_t rr_type = read_u16(buf + pos);
+    const std::uint16_t rr_class = read_u16(buf + pos + 2);
+    std::uint32_t ttl = read_u32(buf + pos + 4);
+    const std::uint16_t rdlength = read_u16(buf + pos + 8);
+    pos += 10u + rdlength;
+    if (pos > len) return smallest;
+    if (ttl > 0x7FFFFFFFu) ttl = 0;  // RFC 2181 §8: a TTL with the top bit set means zero
+    if (rr_type == type && rr_class == ns_c_in) smallest = std::min(smallest.value_or(ttl), ttl);
+  }
+  return smallest;
+}
+
+std::uint32_t clamp_ttl(int ttl) { return ttl < 0 ? 0u : static_cast<std::uint32_t>(ttl); }
+
+std::string host_name(const char* s) {
+  std::string_view v = s == nullptr ? std::string_view{} : std::string_view{s};
+  if (v.size() > 1 && v.back() == '.') v.remove_suffix(1);
+  return v.empty() ? std::string(".") : std::string(v);
+}
+
+std::string text_of(const unsigned char* s) { return s == nullptr ? std::string{} : reinterpret_cast<const char*>(s); }
+
+// --- reply parsing -------------------------------------------------------------------
+
+result<address_answer, dns_error> parse_a(const unsigned char* buf, int len) {
+  std::array<ares_addrttl, max_addresses_per_family> ttls{};
+  int n = max_addresses_per_family;
+  const int rc = ares_parse_a_reply(buf, len, nullptr, ttls.data(), &n);
+  if (rc != ARES_SUCCESS) return fail(from_ares(rc));
+  if (n <= 0) return fail(dns_error::no_data);
+  address_answer out;
+  out.ttl = clamp_ttl(ttls[0].ttl);
+  for (int i = 0; i < n; ++i) {
+    const auto& t = ttls[static_cast<std::size_t>(i)];
+    out.addresses.emplace_back(boost::asio::ip::address_v4(ntohl(t.ipaddr.s_addr)));
+    out.ttl = std::min(out.ttl, clamp_ttl(t.ttl));
+  }
+  return out;
+}
+
+result<address_answer, dns_error> parse_aaaa(const unsigned char* buf, int len) {
+  std::array<ares_addr6ttl, max_addresses_per_family> ttls{};
+  int n = max_addresses_per_family;
+  const int rc = ares_parse_aaaa_reply(buf, len, nullptr, ttls.data(), &n);
+  if (rc != ARES_SUCCESS) return fail(from_ares(rc));
+  if (n <= 0) return fail(dns_error::no_data);
+  address_answer out;
+  out.ttl = clamp_ttl(ttls[0].ttl);
+  for (int i = 0; i < n; ++i) {
+    const auto& t = ttls[static_cast<std::size_t>(i)];
+    boost::asio::ip::address_v6::bytes_type bytes{};
+    std::memcpy(bytes.data(), t.ip6addr._S6_un._S6_u8, bytes.size());
+    out.addresses.emplace_back(boost::asio::ip::address_v6(bytes));
+    out.ttl = std::min(out.ttl, clamp_ttl(t.ttl));
+  }
+  return out;
+}
+
+result<srv_answer, dns_error> parse_srv(const unsigned char* buf, int len) {
+  ares_srv_reply* head = nullptr;
+  const int rc = ares_parse_srv_reply(buf, len, &head);
+  if (rc != ARES_SUCCESS) return fail(from_ares(rc));
+  srv_answer out;
+  for (const ares_srv_reply* r = head; r != nullptr; r = r->next) {
+    out.records.push_back(srv_record{r->priority, r->weight, r->port, host_name(r->host)});
+  }
+  ares_free_data(head);
+  if (out.records.empty()) return fail(dns_error::no_data);
+  const auto ttl = min_answer_ttl(buf, len, ns_t_srv);
+  if (!ttl) return fail(dns_error::bad_response);
+  out.ttl = *ttl;
+  return out;
+}
+
+result<naptr_answer, dns_error> parse_naptr(const unsigned char* buf, int len) {
+  ares_naptr_reply* head = nullptr;
+  const int rc = ares_parse_naptr_reply(buf, len, &head);
+  if (rc != ARES_SUCCESS) return fail(from_ares(rc));
+  naptr_answer out;
+  for (const ares_naptr_reply* r = head; r != nullptr; r = r->next) {
+    out.records.push_back(naptr_record{r->order, r->preference, text_of(r->flags), text_of(r->service),
+                                       text_of(r->regexp), host_name(r->replacement)});
+  }
+  ares_free_data(head);
+  if (out.records.empty()) return fail(dns_error::no_data);
+  const auto ttl = min_answer_ttl(buf, len, ns_t_naptr);
+  if (!ttl) return fail(dns_error::bad_response);
+  out.ttl = *ttl;
+  return out;
+}
+
+// --- servers ---------------------------------------------------------------------------
+
+std::optional<ares_addr_port_node> parse_server(std::string_view s) {
+  std::string_view host = s;
+  std::uint16_t port = 53;
+  if (!parse_ip_literal(s)) {
+    std::string_view port_text;
+    if (s.starts_with('[')) {
+      const auto close = s.find("]:");
+      if (close == std::string_view::npos) return std::nullopt;
+      host = s.substr(1, close - 1);
+      if (host.find(':') == std::string_view::npos) return std::nullopt;  // brackets are for IPv6
+      port_text = s.substr(close + 2);
+    } else {
+      const auto colon = s.rfind(':');
+      if (colon == std::string_view::npos || s.find(':') != colon) return std::nullopt;
+      host = s.substr(0, colon);
+      port_text = s.substr(colon + 1);
+    }
+    const auto n = text::parse_uint(port_text, 65535);
+    if (!n || *n == 0) return std::nullopt;
+    port = static_cast<std::uint16_t>(*n);
+  }
+  const auto a = parse_ip_literal(host);
+  if (!a) return std::nullopt;
+  ares_addr_port_node node{};
+  if (a->is_v4()) {
+    node.family = AF_INET;
+    node.addr.addr4.s_addr = htonl(a->to_v4().to_uint());
+  } else {
+    node.family = AF_INET6;
+    const auto bytes = a->to_v6().to_bytes();
+    std::memcpy(node.addr.addr6._S6_un._S6_u8, bytes.data(), bytes.size());
+  }
+  node.udp_port = port;
+  node.tcp_port = port;
+  return node;
+}
+
+}  // namespace
+
+// --- the state shared with handlers ----------------------------------------------------
+
+struct cares_resolver::state : std::enable_shared_from_this<cares_resolver::state> {
+  // One socket c-ares asked us to watch.
+  struct fd_watch {
+    fd_watch(boost::asio::io_context& context, std::uint64_t gen) : descriptor(context), generation(gen) {}
+    boost::asio::posix::stream_descriptor descriptor;
+    std::uint64_t generation;  // tells a new socket from an old one that had the same fd
+    bool want_read = false;
+    bool want_write = false;
+    bool read_waiting = false;
+    bool write_waiting = false;
+  };
+
+  struct pending {
+    std::variant<callback<address_answer>, callback<srv_answer>, callback<naptr_answer>> cb;
+    // Address lookups: the two halves as they arrive.
+    std::optional<result<address_answer, dns_error>> ipv4;
+    std::optional<result<address_answer, dns_error>> ipv6;
+  };
+
+  // What c-ares carries for us through a query; freed by the c-ares callback, which
+  // c-ares runs exactly once per query (ARES_EDESTRUCTION at the latest).
+  struct query_tag {
+    state* owner;
+    query_id id;
+    int type;
+  };
+
+  explicit state(boost::asio::io_context& context) : io(context), timer(context) {}
+  ~state() { shutdown(); }
+
+  boost::asio::io_context& io;
+  ares_channel channel = nullptr;
+  bool library_initialised = false;
+  bool shutting_down = false;
+  boost::asio::steady_timer timer;
+  std::unordered_map<int, std::unique_ptr<fd_watch>> watches;
+  std::uint64_t next_generation = 1;
+  std::unordered_map<query_id, pending> queries;
+  query_id next_id = 1;
+
+  void shutdown() {
+    shutting_down = true;
+    queries.clear();
+    timer.cancel();
+    if (channel != nullptr) {
+      ares_destroy(channel);  // runs every query callback (dropped) and closes every socket
+      channel = nullptr;
+    }
+    for (auto& [fd, w] : watches) release(*w);
+    watches.clear();
+    if (library_initialised) ares_library_cleanup();
+    library_initialised = false;
+  }
+
+  static void release(fd_watch& w) {
+    boost::system::error_code ignored;
+    w.descriptor.cancel(ignored);
+    // c-ares owns the fd and closes it; the descriptor must not.
+    if (w.descriptor.is_open()) (void)w.descriptor.release();
+  }
+
+  // --- sockets --------------------------------------------------------------------------
+
+  static void on_socket_state(void* data, ares_socket_t fd, int readable, int writable) {
+    static_cast<state*>(data)->socket_state(fd, readable != 0, writable != 0);
+  }
+
+  void socket_state(int fd, bool readable, bool writable) {
+    if (!readable && !writable) {
+      const auto it = watches.find(fd);
+      if (it != watches.end()) {
+        release(*it->second);
+        watches.erase(it);
+      }
+      return;
+    }
+    if (shutting_down) return;
+    auto& w = watches[fd];
+    if (!w) {
+      w = std::make_unique<fd_watch>(io, next_generation++);
+      boost::system::error_code ec;
+      w->descriptor.assign(fd, ec);
+      // Unwatchable (cannot happen for sockets): c-ares still times the query out.
+      if (ec) return;
+    }
+    w->want_read = readable;
+    w->want_write = writable;
+    arm(fd, *w);
+  }
+
+  void arm(int fd, fd_watch& w) {
+    if (!w.descriptor.is_open()) return;
+    using wait = boost::asio::posix::stream_descriptor::wait_type;
+    if (w.want_read && !w.read_waiting) {
+      w.read_waiting = true;
+      w.descriptor.async_wait(wait::wait_read,
+                              [self = weak_from_this(), fd, gen = w.generation](const boost::system::error_code& ec) {
+                                if (const auto s = self.lock()) s->on_ready(fd, gen, true, ec);
+                              });
+    }
+    if (w.want_write && !w.write_waiting) {
+      w.write_waiting = true;
+      w.descriptor.async_wait(wait::wait_write,
+                              [self = weak_from_this(), fd, gen = w.generation](const boost::system::error_code& ec) {
+                                if (const auto s = self.lock()) s->on_ready(fd, gen, false, ec);
+                              });
+    }
+  }
+
+  fd_watch* find_watch(int fd, std::uint64_t generation) {
+    const auto it = watches.find(fd);
+    return it != watches.end() && it->second->generation == generation ? it->second.get() : nullptr;
+  }
+
+  void on_ready(int fd, std::uint64_t generation, bool read, const boost::system::error_code& ec) {
+    if (shutting_down) return;
+    fd_watch* w = find_watch(fd, generation);
+    if (w == nullptr) return;
+    (read ? w->read_waiting : w->write_waiting) = false;
+    if (ec == boost::asio::error::operation_aborted) return;
+    if ((read && w->want_read) || (!read && w->want_write)) {
+      ares_process_fd(channel, read ? fd : ARES_SOCKET_BAD, read ? ARES_SOCKET_BAD : fd);
+    }
+    // c-ares may have closed the socket, or reused its number for a new one.
+    if (fd_watch* still = find_watch(fd, generation)) arm(fd, *still);
+    rearm_timer();
+  }
+
+  // --- retransmissions and timeouts -----------------------------------------------------
+
+  void rearm_timer() {
+    if (shutting_down) return;
+    timeval tv{};
+    const timeval* next = ares_timeout(channel, nullptr, &tv);
+    if (next == nullptr) {
+      timer.cancel();
+      return;
+    }
+    timer.expires_after(std::chrono::seconds(next->tv_sec) + std::chrono::microseconds(next->tv_usec));
+    timer.async_wait([self = weak_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;
+      const auto s = self.lock();
+      if (!s || s->shutting_down) return;
+      ares_process_fd(s->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+      s->rearm_timer();
+    });
+  }
+
+  // --- queries --------------------------------------------------------------------------
+
+  template <class T>
+  query_id add(callback<T> cb) {
+    const query_id id = next_id++;
+    queries.emplace(id, pending{std::move(cb), std::nullopt, std::nullopt});
+    return id;
+  }
+
+  void start(query_id id, const std::string& name, int type) {
+    auto* tag = new query_tag{this, id, type};
+    ares_query(channel, name.c_str(), ns_c_in, type, &state::on_answer, tag);
+    rearm_timer();
+  }
+
+  static void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* buf, int len) {
+    const std::unique_ptr<query_tag> tag(static_cast<query_tag*>(arg));
+    if (tag->owner->shutting_down) return;
+    tag->owner->answer(tag->id, tag->type, status, buf, len);
+  }
+
+  void answer(query_id id, int type, int status, const unsigned char* buf, int len) {
+    const auto it = queries.find(id);
+    if (it == queries.end()) return;  // cancelled
+    pending& p = it->second;
+    switch (type) {
+      case ns_t_a:
+      case ns_t_aaaa: {
+        auto half = status != ARES_SUCCESS ? result<address_answer, dns_error>(fail(from_ares(status)))
+                    : type == ns_t_a       ? parse_a(buf, len)
+                                           : parse_aaaa(buf, len);
+        (type == ns_t_a ? p.ipv4 : p.ipv6) = std::move(half);
+        if (p.ipv4 && p.ipv6) deliver<address_answer>(id, combine_families(*p.ipv4, *p.ipv6));
+        break;
+      }
+      case ns_t_srv:
+        deliver<srv_answer>(id, status != ARES_SUCCESS ? fail(from_ares(status)) : parse_srv(buf, len));
+        break;
+      case ns_t_naptr:
+        deliver<naptr_answer>(id, status != ARES_SUCCESS ? fail(from_ares(status)) : parse_naptr(buf, len));
+        break;
+      default: break;
+    }
+  }
+
+  // Runs the callback later, from the io_context, if the query is still wanted then.
+  template <class T>
+  void deliver(query_id id, result<T, dns_error> r) {
+    boost::asio::post(io, [self = weak_from_this(), id, r = std::move(r)]() mutable {
+      const auto s = self.lock();
+      if (!s || s->shutting_down) return;
+      const auto it = s->queries.find(id);
+      if (it == s->queries.end()) return;
+      auto cb = std::move(std::get<callback<T>>(it->second.cb));
+      s->queries.erase(it);
+      cb(std::move(r));
+    });
+  }
+};
+
+result<std::unique_ptr<cares_resolver>, std::string> cares_resolver::create(boost::asio::io_context& io,
+                                                                            const config::dns_settings& settings) {
+  std::vector<ares_addr_port_node> servers;
+  for (const auto& s : settings.servers) {
+    auto node = parse_server(s);
+    if (!node) return fail("dns.servers: cannot parse \"" + s + "\" (expected ip, ip:port or [ipv6]:port)");
+    servers.push_back(*node);
+  }
+  for (std::size_t i = 0; i + 1 < servers.size(); ++i) servers[i].next = &servers[i + 1];
+
+  auto st = std::make_shared<state>(io);
+  int rc = ares_library_init(ARES_LIB_INIT_ALL);
+  if (rc != ARES_SUCCESS) return fail(std::string("c-ares library init: ") + ares_strerror(rc));
+  st->library_initialised = true;
+
+  ares_options options{};
+  options.timeout = static_cast<int>(settings.timeout_ms);
+  options.tries = static_cast<int>(settings.tries);
+  options.sock_state_cb = &state::on_socket_state;
+  options.sock_state_cb_data = st.get();
+  rc = ares_init_options(&st->channel, &options, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB);
+  if (rc != ARES_SUCCESS) {
+    st->channel = nullptr;
+    return fail(std::string("c-ares init: ") + ares_strerror(rc));
+  }
+  if (!servers.empty()) {
+    rc = ares_set_servers_ports(st->channel, servers.data());
+    if (rc != ARES_SUCCESS) return fail(std::string("c-ares dns.servers: ") + ares_strerror(rc));
+  }
+  return std::unique_ptr<cares_resolver>(new cares_resolver(std::move(st)));
+}
+
+cares_resolver::cares_resolver(std::shared_ptr<state> s) : state_(std::move(s)) {}
+
+cares_resolver::~cares_resolver() { state_->shutdown(); }
+
+dns_resolver::query_id cares_resolver::resolve_addresses(std::string_view name, callback<address_answer> cb) {
+  const query_id id = state_->add(std::move(cb));
+  if (const auto literal = parse_ip_literal(name)) {
+    state_->deliver<address_answer>(id, address_answer{{*literal}, literal_ttl, std::nullopt, std::nullopt});
+    return id;
+  }
+  const std::string n(name);
+  state_->start(id, n, ns_t_a);
+  state_->start(id, n, ns_t_aaaa);
+  return id;
+}
+
+dns_resolver::query_id cares_resolver::resolve_srv(std::string_view name, callback<srv_answer> cb) {
+  const query_id id = state_->add(std::move(cb));
+  if (parse_ip_literal(name)) {
+    state_->deliver<srv_answer>(id, fail(dns_error::no_data));
+    return id;
+  }
+  state_->start(id, std::string(name), ns_t_srv);
+  return id;
+}
+
+dns_resolver::query_id cares_resolver::resolve_naptr(std::string_view name, callback<naptr_answer> cb) {
+  const query_id id = state_->add(std::move(cb));
+  if (parse_ip_literal(name)) {
+    state_->deliver<naptr_answer>(id, fail(dns_error::no_data));
+    return id;
+  }
+  state_->start(id, std::string(name), ns_t_naptr);
+  return id;
+}
+
+void cares_resolver::cancel(query_id id) { state_->queries.erase(id); }
+
+std::size_t cares_resolver::outstanding() const { return state_->queries.size(); }
+
+}  // namespace voxedge::daemon::dns
