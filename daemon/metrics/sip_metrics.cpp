@@ -26,6 +26,40 @@ void add_message_families(const sip::message_counters& c, const std::string& dir
              {}, static_cast<double>(c.bytes));
 }
 
+void add_tls_families(const sip::transport_stats& ts, metric_families& out) {
+  auto& handshakes = add_family(out, "voxedge_tls_handshakes_total", "TLS handshakes, by side and result",
+                                MetricType::Counter);
+  auto& failures = add_family(out, "voxedge_tls_handshake_failures_total", "Failed TLS handshakes, by side and reason",
+                              MetricType::Counter);
+  for (std::size_t s = 0; s < ts.tls_handshakes.size(); ++s) {
+    const std::string side(sip::to_string(static_cast<sip::tls_side>(s)));
+    const auto& c = ts.tls_handshakes[s];
+    add_sample(handshakes, {{"side", side}, {"result", "ok"}}, static_cast<double>(c.ok));
+    add_sample(handshakes, {{"side", side}, {"result", "failed"}}, static_cast<double>(c.failed_total()));
+    for (std::size_t r = 0; r < c.failed.size(); ++r) {
+      add_sample(failures, {{"side", side}, {"reason", std::string(sip::to_string(static_cast<sip::tls_failure>(r)))}},
+                 static_cast<double>(c.failed[r]));
+    }
+  }
+  // Outbound handshakes per client identity (one per trunk; "default" for sends naming
+  // none). An identity appears from its first handshake on.
+  auto& by_identity = add_family(out, "voxedge_tls_client_handshakes_total",
+                                 "Outbound TLS handshakes, by client identity (trunk) and result", MetricType::Counter);
+  auto& failures_by_identity =
+      add_family(out, "voxedge_tls_client_handshake_failures_total",
+                 "Failed outbound TLS handshakes, by client identity (trunk) and reason", MetricType::Counter);
+  for (const auto& [name, c] : ts.tls_client_handshakes_by_identity) {
+    const std::string identity = name.empty() ? "default" : name;
+    add_sample(by_identity, {{"identity", identity}, {"result", "ok"}}, static_cast<double>(c.ok));
+    add_sample(by_identity, {{"identity", identity}, {"result", "failed"}}, static_cast<double>(c.failed_total()));
+    for (std::size_t r = 0; r < c.failed.size(); ++r) {
+      add_sample(failures_by_identity,
+                 {{"identity", identity}, {"reason", std::string(sip::to_string(static_cast<sip::tls_failure>(r)))}},
+                 static_cast<double>(c.failed[r]));
+    }
+  }
+}
+
 }  // namespace
 
 void collect_sip_metrics(const sip::transport_layer& transport, const sip::transaction_layer& transactions,
@@ -60,8 +94,16 @@ void collect_sip_metrics(const sip::transport_layer& transport, const sip::trans
   add_sample(conns, {{"event", "refused_limit"}}, static_cast<double>(ts.connections_refused));
   add_sample(conns, {{"event", "idle_closed"}}, static_cast<double>(ts.connections_idle_closed));
   add_sample(conns, {{"event", "connect_failed"}}, static_cast<double>(ts.connect_failures));
+  add_sample(conns, {{"event", "keepalive_dead"}}, static_cast<double>(ts.connections_keepalive_dead));
   add_sample(add_family(out, "voxedge_sip_connections", "Open TCP/TLS connections", MetricType::Gauge), {},
              static_cast<double>(ts.connections_current));
+  auto& pings = add_family(out, "voxedge_sip_keepalive_pings_total",
+                           "CRLF keepalive pings on outbound connections (RFC 5626), by outcome",
+                           MetricType::Counter);
+  add_sample(pings, {{"event", "sent"}}, static_cast<double>(ts.keepalive_pings_sent));
+  add_sample(pings, {{"event", "pong"}}, static_cast<double>(ts.keepalive_pongs_received));
+  add_sample(pings, {{"event", "unanswered"}}, static_cast<double>(ts.keepalive_unanswered));
+  add_tls_families(ts, out);
 
   const auto& xs = transactions.stats();
   auto& active = add_family(out, "voxedge_sip_transactions", "Live SIP transactions, by kind", MetricType::Gauge);

@@ -36,7 +36,9 @@ std::optional<peer> connection_fallback(const via& top, const peer& from) {
 bool same_destination(const peer& remote, const peer& failed) {
   if (remote.transport != failed.transport) return false;
   if (remote.connection_id != 0 && failed.connection_id != 0) return remote.connection_id == failed.connection_id;
-  return remote.address == failed.address && remote.port == failed.port;
+  // Two trunks may share an address over TLS with different identities: one's failed
+  // connection says nothing about the other's.
+  return remote.address == failed.address && remote.port == failed.port && remote.tls_identity == failed.tls_identity;
 }
 
 }  // namespace

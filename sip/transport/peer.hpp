@@ -26,6 +26,11 @@ struct peer {
   /// The local listener it arrived on / should leave from (index into the transport
   /// layer's listeners). -1 = let the transport choose by transport and address family.
   int listener = -1;
+  /// TLS, outbound: the name of the identity (transport_layer::set_tls_identity, one per
+  /// trunk) to connect with: its client certificate, SNI and the name the server's
+  /// certificate must carry. A connection is reused only for the identity it was opened
+  /// with. Empty = the default identity. Ignored by the other transports.
+  std::string tls_identity{};
 
   std::string to_string() const;  // "udp:127.0.0.1:5060", "tcp:[::1]:5060#7"
 };

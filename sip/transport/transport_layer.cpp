@@ -1,5 +1,7 @@
 #include "sip/transport/transport_layer.hpp"
 
+#include <limits>
+
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -149,7 +151,7 @@ void transport_layer::do_accept(int index) {
       p.port = remote.port();
       p.connection_id = next_connection_id_++;
       p.listener = index;
-      const connection_settings cs{settings_.limits.max_message_bytes, settings_.tcp_idle_timeout, settings_.connect_timeout};
+      const auto cs = stream_settings();
       auto c = s.spec.transport == transport_kind::tls
                    ? make_tls_connection(std::move(sock), s.spec.tls_context, p, false, *this, timers_, cs)
                    : make_tcp_connection(std::move(sock), p, false, *this, timers_, cs);
@@ -161,19 +163,89 @@ void transport_layer::do_accept(int index) {
   });
 }
 
-void transport_layer::adopt(std::shared_ptr<stream_connection> c) {
+void transport_layer::adopt(std::shared_ptr<stream_connection> c, std::uint64_t generation) {
   ++per_ip_[c->remote().address];
-  connections_.emplace(c->id(), std::move(c));
+  const auto id = c->id();
+  connections_.emplace(id, connection_entry{std::move(c), generation});
   stats_.connections_current = connections_.size();
 }
 
-void transport_layer::on_connection_closed(std::uint64_t id, const peer& remote, bool failed) {
-  if (connections_.erase(id) == 0) return;
+connection_settings transport_layer::stream_settings() const {
+  connection_settings cs;
+  cs.max_message_bytes = settings_.limits.max_message_bytes;
+  cs.idle_timeout = settings_.tcp_idle_timeout;
+  cs.connect_timeout = settings_.connect_timeout;
+  cs.keepalive_interval = settings_.keepalive_interval;
+  cs.keepalive_timeout = settings_.keepalive_timeout;
+  cs.tcp_keepalive = settings_.tcp_keepalive;
+  cs.tcp_user_timeout = settings_.tcp_user_timeout;
+  return cs;
+}
+
+namespace {
+std::string describe_identity(const peer& p) {
+  return p.tls_identity.empty() ? std::string("default identity") : "identity " + p.tls_identity;
+}
+}  // namespace
+
+void transport_layer::set_tls_identity(const std::string& name, tls_identity identity) {
+  auto it = identities_.find(name);
+  if (it == identities_.end()) {
+    identities_.emplace(name, identity_entry{std::move(identity), next_generation_++});
+    return;
+  }
+  auto& e = it->second;
+  // What the connection was checked against changed: it must not serve the new identity.
+  if (e.identity.server_name != identity.server_name || e.identity.verify != identity.verify) {
+    e.generation = next_generation_++;
+  }
+  e.identity = std::move(identity);
+}
+
+void transport_layer::remove_tls_identity(const std::string& name) {
+  auto it = identities_.find(name);
+  if (it != identities_.end()) identities_.erase(it);
+}
+
+void transport_layer::on_tls_handshake(const stream_connection& c, const tls_failure_info* failure) {
+  const auto side = c.outbound() ? tls_side::client : tls_side::server;
+  stats_.tls_handshakes[static_cast<std::size_t>(side)].count(failure ? &failure->reason : nullptr);
+  const auto& r = c.remote();
+  if (c.outbound()) {
+    stats_.tls_client_handshakes_by_identity[r.tls_identity].count(failure ? &failure->reason : nullptr);
+  }
+  if (failure == nullptr) {
+    spdlog::debug("tls: {} with {} ({}{}{}): {}", c.outbound() ? "connected to" : "accepted", r.to_string(),
+                  c.outbound() ? describe_identity(r) : std::string("server"), c.server_name().empty() ? "" : ", ",
+                  c.server_name(), c.session_description());
+    return;
+  }
+  if (c.outbound()) {
+    // A trunk we cannot reach securely: the operator must see why, at once.
+    spdlog::warn("tls: handshake with {} ({}{}{}) failed: {}", r.to_string(), describe_identity(r),
+                 c.server_name().empty() ? "" : ", server name ", c.server_name(), failure->detail);
+  } else {
+    // Anyone can open port 5061 and fail a handshake: keep it out of the default log.
+    spdlog::debug("tls: handshake from {} failed ({}): {}", r.to_string(), to_string(failure->reason), failure->detail);
+  }
+}
+
+void transport_layer::on_connection_closed(std::uint64_t id, const peer& remote, bool failed, std::string_view why) {
+  auto node = connections_.extract(id);
+  if (node.empty()) return;
+  const bool outbound = node.mapped().conn->outbound();
   stats_.connections_current = connections_.size();
   auto it = per_ip_.find(remote.address);
   if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
   if (failed && !shut_down_) {
-    spdlog::debug("sip: connection {} failed", remote.to_string());
+    // Handshake failures were logged with their reason already.
+    if (outbound && !why.starts_with("TLS handshake")) {
+      spdlog::warn("sip: connection to {}{}{} failed: {}", remote.to_string(),
+                   remote.transport == transport_kind::tls ? " with " : "",
+                   remote.transport == transport_kind::tls ? describe_identity(remote) : std::string(), why);
+    } else {
+      spdlog::debug("sip: connection {} failed: {}", remote.to_string(), why);
+    }
     report_error(remote);
   }
 }
@@ -181,14 +253,29 @@ void transport_layer::on_connection_closed(std::uint64_t id, const peer& remote,
 std::shared_ptr<stream_connection> transport_layer::find_connection(const peer& to) {
   if (to.connection_id != 0) {
     auto it = connections_.find(to.connection_id);
-    if (it != connections_.end()) return it->second;
+    if (it != connections_.end()) return it->second.conn;
+  }
+  // Outbound TLS connections serve only the current generation of their identity (an
+  // unknown identity has none: it matches accepted connections only).
+  std::uint64_t generation = 0;
+  if (to.transport == transport_kind::tls) {
+    auto id = identities_.find(to.tls_identity);
+    generation = id == identities_.end() ? std::numeric_limits<std::uint64_t>::max() : id->second.generation;
   }
   // Reuse any open connection to the same transport address (RFC 3261 §18.1.1 says a
-  // client SHOULD reuse one it already has). Connection counts are modest and this runs
-  // only for requests without a known connection, so a scan is fine.
-  for (auto& [id, c] : connections_) {
-    const auto& r = c->remote();
-    if (r.transport == to.transport && r.address == to.address && r.port == to.port) return c;
+  // client SHOULD reuse one it already has), for TLS only one opened with the same
+  // identity: trunk A's client certificate and name checks never serve trunk B.
+  // Accepted connections carry no identity, so only identity-less sends reuse them.
+  // Connection counts are modest and this runs only for requests without a known
+  // connection, so a scan is fine.
+  for (auto& [id, e] : connections_) {
+    const auto& r = e.conn->remote();
+    if (r.transport != to.transport || r.address != to.address || r.port != to.port) continue;
+    if (to.transport == transport_kind::tls &&
+        (r.tls_identity != to.tls_identity || (e.conn->outbound() && e.generation != generation))) {
+      continue;
+    }
+    return e.conn;
   }
   return nullptr;
 }
@@ -213,26 +300,37 @@ void transport_layer::send(const std::string& bytes, const peer& to) {
     case transport_kind::tcp:
     case transport_kind::tls: {
       auto c = find_connection(to);
-      if (!c) {
-        if (connections_.size() >= settings_.max_connections ||
-            (to.transport == transport_kind::tls && !client_tls_)) {
+      if (c) {
+        c->send(bytes);
+        return;
+      }
+      const identity_entry* identity = nullptr;
+      if (to.transport == transport_kind::tls) {
+        auto it = identities_.find(to.tls_identity);
+        if (it == identities_.end() || !it->second.identity.context) {
+          spdlog::warn("sip: cannot send to {}: no TLS {}", to.to_string(), describe_identity(to));
           stats_.count_drop(drop_reason::send_failed);
           report_error(to);
           return;
         }
-        peer p = to;
-        p.connection_id = next_connection_id_++;
-        p.listener = -1;
-        const connection_settings cs{settings_.limits.max_message_bytes, settings_.tcp_idle_timeout, settings_.connect_timeout};
-        c = make_outbound_connection(io_, to.transport == transport_kind::tls ? client_tls_ : nullptr, p, *this,
-                                     timers_, cs);
-        ++stats_.connections_opened;
-        adopt(c);
-        c->send(bytes);
-        c->start_connect(tcp::endpoint(to.address, to.port), {});
+        identity = &it->second;
+      }
+      if (connections_.size() >= settings_.max_connections) {
+        stats_.count_drop(drop_reason::send_failed);
+        report_error(to);
         return;
       }
+      peer p = to;
+      p.connection_id = next_connection_id_++;
+      p.listener = -1;
+      if (!identity) p.tls_identity.clear();
+      c = make_outbound_connection(io_, identity ? identity->identity.context : nullptr, p, *this, timers_,
+                                   stream_settings());
+      ++stats_.connections_opened;
+      adopt(c, identity ? identity->generation : 0);
       c->send(bytes);
+      c->start_connect(tcp::endpoint(to.address, to.port), identity ? identity->identity.server_name : std::string(),
+                       identity != nullptr && identity->identity.verify);
       return;
     }
     case transport_kind::ws:
@@ -326,7 +424,7 @@ void transport_layer::shutdown() {
   for (std::size_t i = 0; i < slots_.size(); ++i) remove_listener(static_cast<int>(i));
   auto conns = std::move(connections_);
   connections_.clear();
-  for (auto& [id, c] : conns) c->close();
+  for (auto& [id, e] : conns) e.conn->close();
   per_ip_.clear();
   stats_.connections_current = 0;
 }
