@@ -8,10 +8,15 @@
 // (its CLOCK_THREAD_CPUTIME-style clock, so the load generator's CPU is not counted),
 // loss, and heap allocations per forwarded packet in steady state, counted by the
 // replacement operator new below (the media path must not allocate: DESIGN.md §3).
+// The srtp rows run the same load with leg a as an SRTP leg (AES_CM_128_HMAC_SHA1_80:
+// the sender protects, the worker authenticates and decrypts before forwarding in
+// plain); for them the worker thread's malloc() calls are counted too, since libsrtp2
+// and its crypto library are C and never reach operator new.
 // Every loop is bounded in count and time; loopback only.
 #include <dirent.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +38,37 @@
 
 #include "media/relay/relay_engine.hpp"
 #include "media/rtp/byte_io.hpp"
+#include "media/srtp/srtp_session.hpp"
+
+// ---- malloc counting: the worker thread's malloc()/calloc()/realloc() (glibc) ----
+extern "C" {
+void* __libc_malloc(std::size_t n);  // NOLINT(bugprone-reserved-identifier)
+void* __libc_calloc(std::size_t n, std::size_t size);
+void* __libc_realloc(void* p, std::size_t n);
+}
+namespace {
+std::atomic<long> g_worker_tid{-1};  // the relay worker's thread id, once found
+std::atomic<std::uint64_t> g_worker_mallocs{0};
+void count_malloc() noexcept {
+  // The thread id is read once per thread; only the worker's calls are counted, so the
+  // sender's own SRTP protection does not show up in the figure.
+  static thread_local long tid = 0;
+  if (tid == 0) tid = ::syscall(SYS_gettid);
+  if (tid == g_worker_tid.load(std::memory_order_relaxed)) g_worker_mallocs.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+extern "C" void* malloc(std::size_t n) {
+  count_malloc();
+  return __libc_malloc(n);
+}
+extern "C" void* calloc(std::size_t n, std::size_t size) {
+  count_malloc();
+  return __libc_calloc(n, size);
+}
+extern "C" void* realloc(void* p, std::size_t n) {
+  count_malloc();
+  return __libc_realloc(p, n);
+}
 
 // ---- allocation counting: every allocation in the process goes through here ----
 namespace {
@@ -87,6 +123,7 @@ struct options {
   std::vector<unsigned> streams{50, 200};
   std::vector<unsigned> batch_sizes{32, 1};
   std::size_t window = 2048;
+  bool srtp = true;  // also the srtp rows (batched only)
 };
 
 /// The worker thread's own CPU clock, found by its name ("relay-0"). Linux encodes a
@@ -104,6 +141,7 @@ std::optional<clockid_t> worker_clock() {
     if (name == "relay-0") {
       const auto tid = static_cast<clockid_t>(std::atoi(e->d_name));
       found = static_cast<clockid_t>((~tid) << 3) | 6;
+      g_worker_tid.store(tid, std::memory_order_relaxed);
     }
   }
   ::closedir(d);
@@ -144,12 +182,13 @@ struct result_row {
   double pps = 0;
   double us_per_packet = 0;
   double allocations_per_packet = 0;
+  double mallocs_per_packet = 0;
   double loss_percent = 0;
   std::uint64_t forwarded = 0;
 };
 
 /// One run: `streams` calls, paced (20 ms) or flooding, for `seconds`.
-std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced, const options& opt,
+std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced, bool srtp, const options& opt,
                               std::uint16_t port_base) {
   boost::asio::io_context control;
   null_listener events;
@@ -170,6 +209,24 @@ std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced,
   const int rx = bound_socket(rx_port);
   const int tx = bound_socket(tx_port);
   std::vector<sockaddr_in> targets(streams);
+  // SRTP on leg a: the far side's key (the sender protects with it) and ours.
+  std::array<std::uint8_t, 30> far_bytes{};
+  std::array<std::uint8_t, 30> our_bytes{};
+  for (std::size_t k = 0; k < far_bytes.size(); ++k) {
+    far_bytes[k] = static_cast<std::uint8_t>(k * 7 + 1);
+    our_bytes[k] = static_cast<std::uint8_t>(k * 13 + 5);
+  }
+  const auto far_key = *srtp_key::from_bytes(far_bytes);
+  const auto our_key = *srtp_key::from_bytes(our_bytes);
+  std::optional<srtp_session> protector;
+  if (srtp) {
+    auto s = srtp_session::create(srtp_session::direction::outbound, srtp_suite::aes_cm_128_hmac_sha1_80, far_key);
+    if (!s) {
+      std::fprintf(stderr, "relay_bench: srtp: %s\n", std::string(to_string(s.error())).c_str());
+      return std::nullopt;
+    }
+    protector.emplace(std::move(s).value());
+  }
   for (unsigned i = 0; i < streams; ++i) {
     auto ports = engine.create_session(i + 1);
     if (!ports.ok()) {
@@ -178,6 +235,7 @@ std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced,
     }
     leg_params a;
     a.remote_rtp = udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), tx_port);
+    if (srtp) a.srtp = leg_srtp{srtp_suite::aes_cm_128_hmac_sha1_80, far_key, our_key};
     leg_params b;
     b.remote_rtp = udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), rx_port);
     engine.update_leg(i + 1, relay_leg::a, a);
@@ -197,14 +255,17 @@ std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced,
     return std::nullopt;
   }
 
-  // Packets per stream, rewritten in place as sequence and timestamp advance.
-  std::vector<std::array<std::uint8_t, packet_size>> packets(streams);
-  for (unsigned i = 0; i < streams; ++i) {
-    packets[i].fill(0xD5);
-    packets[i][0] = 0x80;
-    packets[i][1] = 0;
-    byte_io::store_be32(&packets[i][8], 0x10000 + i);
-  }
+  // Packets per stream, rewritten in place as sequence and timestamp advance (and, for
+  // SRTP, protected afresh from the plain template each time), with room for the trailer.
+  struct wire_packet {
+    alignas(16) std::array<std::uint8_t, packet_size + srtp_session::max_overhead> bytes;
+    std::size_t size = packet_size;
+  };
+  std::vector<wire_packet> packets(streams);
+  std::array<std::uint8_t, packet_size> plain{};
+  plain.fill(0xD5);
+  plain[0] = 0x80;
+  plain[1] = 0;
 
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> received{0};
@@ -255,9 +316,13 @@ std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced,
         const unsigned count = std::min<unsigned>(batch, streams - first);
         for (unsigned k = 0; k < count; ++k) {
           auto& p = packets[first + k];
-          byte_io::store_be16(&p[2], static_cast<std::uint16_t>(seq));
-          byte_io::store_be32(&p[4], seq * 160);
-          iov[k] = {p.data(), p.size()};
+          std::copy(plain.begin(), plain.end(), p.bytes.begin());
+          byte_io::store_be16(&p.bytes[2], static_cast<std::uint16_t>(seq));
+          byte_io::store_be32(&p.bytes[4], seq * 160);
+          byte_io::store_be32(&p.bytes[8], 0x10000 + first + k);
+          p.size = packet_size;
+          if (protector) (void)protector->protect_rtp(p.bytes, p.size);
+          iov[k] = {p.bytes.data(), p.size};
           msgs[k].msg_hdr = {};
           msgs[k].msg_hdr.msg_name = &targets[first + k];
           msgs[k].msg_hdr.msg_namelen = sizeof(sockaddr_in);
@@ -276,10 +341,12 @@ std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced,
   std::this_thread::sleep_until(warmup_end);
   const double cpu0 = cpu_seconds(*cpu_clock);
   const std::uint64_t alloc0 = g_allocations.load();
+  const std::uint64_t malloc0 = g_worker_mallocs.load();
   const std::uint64_t recv0 = received.load();
   const auto t0 = bench_clock::now();
   std::this_thread::sleep_until(end);
   const std::uint64_t alloc1 = g_allocations.load();
+  const std::uint64_t malloc1 = g_worker_mallocs.load();
   const double cpu1 = cpu_seconds(*cpu_clock);
   const std::uint64_t recv1 = received.load();
   const auto t1 = bench_clock::now();
@@ -292,6 +359,7 @@ std::optional<result_row> run(unsigned streams, unsigned batch_size, bool paced,
   r.pps = static_cast<double>(r.forwarded) / secs;
   r.us_per_packet = r.forwarded ? (cpu1 - cpu0) * 1e6 / static_cast<double>(r.forwarded) : 0;
   r.allocations_per_packet = r.forwarded ? static_cast<double>(alloc1 - alloc0) / static_cast<double>(r.forwarded) : 0;
+  r.mallocs_per_packet = r.forwarded ? static_cast<double>(malloc1 - malloc0) / static_cast<double>(r.forwarded) : 0;
   const auto s = sent.load();
   r.loss_percent = s ? 100.0 * static_cast<double>(s - std::min(s, received.load())) / static_cast<double>(s) : 0;
 
@@ -314,22 +382,29 @@ int main(int argc, char** argv) {
     if (key == "--seconds") opt.seconds = std::max(1.0, std::atof(value.c_str()));
     if (key == "--batch") opt.batch_sizes = {static_cast<unsigned>(std::atoi(value.c_str()))};
     if (key == "--streams") opt.streams = {static_cast<unsigned>(std::atoi(value.c_str()))};
+    if (key == "--srtp") opt.srtp = value != "0";
   }
   // High ports, away from the unit tests' slices (40000-63999 by pid).
   const auto port_base = static_cast<std::uint16_t>(20000 + (::getpid() % 20) * 1000);
-  for (const unsigned b : opt.batch_sizes) {
-    for (const bool paced : {true, false}) {
-      for (const unsigned n : opt.streams) {
-        const auto r = run(n, b, paced, opt, port_base);
-        if (!r) {
-          std::printf("relay: %u streams: setup failed\n", n);
-          return 1;
+  for (const bool srtp : {false, true}) {
+    if (srtp && !opt.srtp) continue;
+    for (const unsigned b : opt.batch_sizes) {
+      if (srtp && b == 1) continue;  // batching is measured on plain RTP; SRTP costs the same either way
+      for (const bool paced : {true, false}) {
+        for (const unsigned n : opt.streams) {
+          const auto r = run(n, b, paced, srtp, opt, port_base);
+          if (!r) {
+            std::printf("relay: %u streams: setup failed\n", n);
+            return 1;
+          }
+          std::printf("# %s, %s, loss %.3f %%%s\n", paced ? "paced 20 ms" : "flood",
+                      b == 1 ? "recvfrom/sendto" : "recvmmsg/sendmmsg x32", r->loss_percent,
+                      srtp ? ", leg a SRTP AES_CM_128_HMAC_SHA1_80 (unprotected by the worker)" : "");
+          std::printf("# worker malloc() calls/packet, C libraries included: %.3f\n", r->mallocs_per_packet);
+          std::printf("relay: %u streams%s, %.0f packets/s, %.2f us CPU/packet, %.3f allocations/packet\n", n,
+                      srtp ? " srtp" : "", r->pps, r->us_per_packet, r->allocations_per_packet);
+          std::fflush(stdout);
         }
-        std::printf("# %s, %s, loss %.3f %%\n", paced ? "paced 20 ms" : "flood",
-                    b == 1 ? "recvfrom/sendto" : "recvmmsg/sendmmsg x32", r->loss_percent);
-        std::printf("relay: %u streams, %.0f packets/s, %.2f us CPU/packet, %.3f allocations/packet\n", n, r->pps,
-                    r->us_per_packet, r->allocations_per_packet);
-        std::fflush(stdout);
       }
     }
   }

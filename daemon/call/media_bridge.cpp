@@ -8,6 +8,7 @@
 #include "base/text.hpp"
 #include "media/sdp/codec_matching.hpp"
 #include "media/sdp/rtp_payload_types.hpp"
+#include "media/srtp/srtp_key.hpp"
 
 namespace voxedge::daemon {
 
@@ -16,7 +17,25 @@ namespace {
 using media::codec_capability;
 using media::media_direction;
 
-bool relayable_proto(const media::media_description& m) { return text::iequals(m.proto, "RTP/AVP"); }
+bool is_avp(const media::media_description& m) { return text::iequals(m.proto, "RTP/AVP"); }
+bool is_savp(const media::media_description& m) { return text::iequals(m.proto, "RTP/SAVP"); }
+bool relayable_proto(const media::media_description& m) { return is_avp(m) || is_savp(m); }
+
+// The a=crypto lines of `m` we can key, in offer order (RFC 4568 §5.1.1: preference order).
+std::vector<media::crypto_attribute> usable_cryptos(const media::media_description& m) {
+  std::vector<media::crypto_attribute> out;
+  for (auto& c : m.cryptos()) {
+    if (media::keying_from_crypto(c)) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// Any proto, any suite we can key: answering follows the offer; srtp_offer_problem()
+// enforces the leg's policy before.
+void accept_any_protection(media::media_capability& cap) {
+  cap.protos = {"RTP/AVP", "RTP/SAVP"};
+  cap.srtp_suites = accepted_srtp_suites();
+}
 
 // The codecs of one m= line, in its order, as capabilities (fmtp = what its author asked
 // to receive; PT = its number). Redundancy formats are left out: the relay does not
@@ -100,7 +119,9 @@ media_direction offered_direction(const media::session_description& sd, std::siz
 }
 
 media::leg_capabilities relay_capabilities(const media::session_description& offer, std::size_t index) {
-  return leg_of(audio_capability(codecs_of(offer.media[index])), media_direction::sendrecv);
+  auto cap = audio_capability(codecs_of(offer.media[index]));
+  accept_any_protection(cap);
+  return leg_of(std::move(cap), media_direction::sendrecv);
 }
 
 media::leg_capabilities carried_offer(const media::session_description& offer, std::size_t index,
@@ -144,6 +165,13 @@ media::leg_capabilities carried_offer(const media::session_description& offer, s
   auto cap = audio_capability(std::move(kept));
   cap.ptime = offer.media[index].ptime();
   cap.maxptime = offer.media[index].maxptime();
+  if (previous != nullptr) {
+    if (auto i = relayed_stream(*previous); i && is_savp(previous->media[*i])) {
+      // A re-offer keeps the leg's protection (its keys are fresh: make_offer has none).
+      cap.protos = {"RTP/SAVP"};
+      cap.srtp_suites = offered_srtp_suites();
+    }
+  }
   return leg_of(std::move(cap), offered_direction(offer, index));
 }
 
@@ -181,6 +209,7 @@ media::leg_capabilities answer_capabilities(const media::negotiated_stream& othe
   if (other.comfort_noise) codecs.push_back(from_negotiated(*other.comfort_noise, false));
   auto cap = audio_capability(std::move(codecs));
   cap.ptime = other.remote_ptime;
+  accept_any_protection(cap);
   return leg_of(std::move(cap), direction);
 }
 
@@ -218,12 +247,223 @@ media_leg_update leg_update(const media::negotiated_stream& self, const media::n
   if (other != nullptr) u.rewrite = media::make_rewrite_table(other->payload_types, self.payload_types);
   for (const auto& e : self.payload_types.entries()) u.clock_rates[e.local_pt & 0x7f] = e.clock_rate;
   u.codec = codec_name(self);
+  u.srtp = srtp_of(self);
   return u;
 }
 
 std::string codec_name(const media::negotiated_stream& s) {
   if (s.codecs.empty()) return {};
   return s.codecs.front().encoding + "/" + std::to_string(s.codecs.front().clock_rate);
+}
+
+}  // namespace voxedge::daemon
+
+// --- SRTP (SDES) ------------------------------------------------------------------------------
+
+namespace voxedge::daemon {
+
+namespace {
+
+// Our key in `current` for `suite`, as a local stream's key list (make_offer and
+// make_answer reuse a listed key of the same suite).
+std::vector<media::crypto_attribute> kept_keys(const media::negotiated_stream* current) {
+  if (current == nullptr || !current->local_crypto) return {};
+  return {*current->local_crypto};
+}
+
+media::negotiation_error crypto_error(std::string reason) {
+  return media::negotiation_error{media::negotiation_errc::no_common_crypto, std::move(reason), {}};
+}
+
+}  // namespace
+
+std::vector<std::string> offered_srtp_suites() {
+  std::vector<std::string> out{"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"};
+  if (media::srtp_suite_available(media::srtp_suite::aead_aes_128_gcm)) out.emplace_back("AEAD_AES_128_GCM");
+  return out;
+}
+
+std::vector<std::string> accepted_srtp_suites() {
+  std::vector<std::string> out;
+  for (const auto s : media::all_srtp_suites()) {
+    if (media::srtp_suite_available(s)) out.emplace_back(media::to_string(s));
+  }
+  return out;
+}
+
+std::optional<std::string> srtp_offer_problem(const media::session_description& offer, std::size_t index,
+                                              config::srtp_mode policy) {
+  if (index >= offer.media.size()) return "no such stream";
+  const auto& m = offer.media[index];
+  const bool keyed = !usable_cryptos(m).empty();
+  if (is_savp(m)) {
+    // RFC 4568 §7.1.1: RTP/SAVP without a key we can use cannot be answered.
+    if (policy == config::srtp_mode::off) return "RTP/SAVP offered on a leg without SRTP (srtp: off)";
+    if (!keyed) return "RTP/SAVP offered without an a=crypto line we can use";
+    return std::nullopt;
+  }
+  if (policy == config::srtp_mode::required && !keyed) {
+    return "plain RTP offered on a leg that requires SRTP (srtp: required)";
+  }
+  return std::nullopt;
+}
+
+media::session_description make_leg_offer(media::leg_capabilities caps, media::local_session local,
+                                          media::session_version& version, config::srtp_mode policy,
+                                          const media::negotiated_stream* current) {
+  const auto suites = offered_srtp_suites();
+  const auto keep = kept_keys(current);
+  for (std::size_t i = 0; i < caps.media.size(); ++i) {
+    auto& cap = caps.media[i];
+    if (cap.codecs.empty()) continue;  // a line kept disabled (keep_lines): as it was
+    if (local.streams.size() <= i) local.streams.resize(i + 1);
+    auto& ls = local.streams[i];
+    switch (policy) {
+      case config::srtp_mode::off:
+        cap.protos = {"RTP/AVP"};
+        cap.srtp_suites.clear();
+        break;
+      case config::srtp_mode::required:
+        cap.protos = {"RTP/SAVP"};
+        cap.srtp_suites = suites;
+        ls.crypto = keep;
+        break;
+      case config::srtp_mode::optional: {
+        // Best-effort SDES: RTP/AVP, so that a peer without SRTP still answers, with the
+        // a=crypto lines an RTP/SAVP offer would have (make_offer writes those only for
+        // RTP/SAVP, so they go in as our own attributes). Tags 1, 2, 3 in our order.
+        cap.protos = {"RTP/AVP"};
+        cap.srtp_suites.clear();
+        std::uint32_t tag = 1;
+        for (const auto& suite : suites) {
+          std::optional<media::crypto_attribute> key;
+          for (const auto& k : keep) {
+            if (text::iequals(k.suite, suite)) key = k;
+          }
+          if (!key) key = media::make_crypto(tag, suite, local.random);
+          if (!key) continue;
+          key->tag = tag++;
+          ls.extra_attributes.push_back(media::sdp_attribute{"crypto", key->to_value()});
+        }
+        break;
+      }
+    }
+  }
+  return media::make_offer(caps, local, version);
+}
+
+result<media::sdp_answer, media::negotiation_error> answer_offer(const media::session_description& offer,
+                                                                 std::size_t index, media::leg_capabilities caps,
+                                                                 media::local_session local,
+                                                                 media::session_version& version,
+                                                                 config::srtp_mode policy,
+                                                                 const media::negotiated_stream* current) {
+  if (index >= offer.media.size()) return fail(crypto_error("no such stream"));
+  // Only the lines we can key remain, so make_answer's first acceptable one is the first
+  // usable one offered.
+  auto filtered = offer;
+  auto& om = filtered.media[index];
+  const auto usable = usable_cryptos(om);
+  std::erase_if(om.attributes, [](const media::sdp_attribute& a) { return text::iequals(a.name, "crypto"); });
+  for (const auto& c : usable) om.add_attribute("crypto", c.to_value());
+  for (auto& cap : caps.media) {
+    if (policy == config::srtp_mode::off) {
+      cap.protos = {"RTP/AVP"};
+      cap.srtp_suites.clear();
+    } else {
+      accept_any_protection(cap);
+    }
+  }
+  if (local.streams.size() <= index) local.streams.resize(index + 1);
+  local.streams[index].crypto = kept_keys(current);
+
+  auto made = media::make_answer(filtered, caps, local, version);
+  if (!made) return made;
+  auto& ns = made->negotiated.streams[index];
+  if (ns.accepted() && !om.uses_sdes() && policy != config::srtp_mode::off && !usable.empty()) {
+    // Best-effort SDES on RTP/AVP: answered like RTP/SAVP, tag echoed with our key
+    // (RFC 4568 §5.1.2). make_answer leaves a=crypto alone outside RTP/SAVP.
+    const auto& theirs = usable.front();
+    std::optional<media::crypto_attribute> mine;
+    for (const auto& k : local.streams[index].crypto) {
+      if (text::iequals(k.suite, theirs.suite)) mine = k;
+    }
+    if (!mine) mine = media::make_crypto(theirs.tag, theirs.suite, local.random);
+    if (mine) {
+      mine->tag = theirs.tag;
+      made->sdp.media[index].add_attribute("crypto", mine->to_value());
+      ns.local_crypto = std::move(mine);
+      ns.remote_crypto = theirs;
+    }
+  }
+  if (ns.accepted() && policy == config::srtp_mode::required && !ns.remote_crypto) {
+    return fail(crypto_error("no SRTP key agreed on a leg that requires SRTP"));
+  }
+  if (ns.accepted() && ns.remote_crypto) {
+    // Never "secured" without keys both ways that the relay can use.
+    const auto keys = srtp_of(ns);
+    if (!keys || keys->remote_key.empty() || keys->local_key.empty()) {
+      return fail(crypto_error("the agreed SRTP key cannot be used"));
+    }
+  }
+  return made;
+}
+
+result<media::negotiated_session, media::negotiation_error> read_leg_answer(const media::session_description& offer,
+                                                                            const media::session_description& answer,
+                                                                            config::srtp_mode policy) {
+  auto negotiated = media::process_answer(offer, answer);
+  if (!negotiated) return negotiated;
+  const auto relayed = relayed_stream(offer);
+  for (auto& ns : negotiated->streams) {
+    if (!ns.accepted() || ns.index >= offer.media.size() || ns.index >= answer.media.size()) continue;
+    const auto& om = offer.media[ns.index];
+    const auto& am = answer.media[ns.index];
+    if (policy == config::srtp_mode::off) {
+      ns.local_crypto.reset();
+      ns.remote_crypto.reset();
+      continue;
+    }
+    if (!om.uses_sdes()) {
+      // Our best-effort offer (RTP/AVP with a=crypto): a returned tag of ours with a
+      // usable key keys the stream (RFC 4568 §5.1.3); no a=crypto means plain RTP.
+      const auto ours = om.cryptos();
+      for (auto& theirs : am.cryptos()) {
+        const auto mine = std::find_if(ours.begin(), ours.end(), [&](const media::crypto_attribute& c) {
+          return c.tag == theirs.tag && text::iequals(c.suite, theirs.suite);
+        });
+        if (mine == ours.end() || !media::keying_from_crypto(theirs)) continue;
+        ns.local_crypto = *mine;
+        ns.remote_crypto = std::move(theirs);
+        break;
+      }
+    }
+    if (ns.remote_crypto && !media::keying_from_crypto(*ns.remote_crypto)) {
+      // An RTP/SAVP answer whose key libsrtp2 cannot take (an MKI that does not fit).
+      ns.rejection = media::stream_rejection::no_common_crypto;
+    }
+    if (policy == config::srtp_mode::required && relayed && ns.index == *relayed && !ns.remote_crypto) {
+      ns.rejection = media::stream_rejection::no_common_crypto;
+    }
+  }
+  if (relayed && *relayed < negotiated->streams.size() &&
+      negotiated->streams[*relayed].rejection == media::stream_rejection::no_common_crypto) {
+    return fail(crypto_error("the answer agrees no SRTP key we can use"));
+  }
+  return negotiated;
+}
+
+std::optional<media::leg_srtp> srtp_of(const media::negotiated_stream& s) {
+  if (!s.local_crypto || !s.remote_crypto) return std::nullopt;
+  media::leg_srtp out;
+  const auto remote = media::keying_from_crypto(*s.remote_crypto);
+  const auto local = media::keying_from_crypto(*s.local_crypto);
+  if (const auto suite = media::srtp_suite_from_name(s.remote_crypto->suite)) out.suite = *suite;
+  if (remote && local && remote->suite == local->suite) {
+    out.remote_key = remote->key;
+    out.local_key = local->key;
+  }
+  return out;
 }
 
 }  // namespace voxedge::daemon

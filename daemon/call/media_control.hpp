@@ -13,6 +13,7 @@
 
 #include "base/result.hpp"
 #include "media/sdp/payload_type_map.hpp"
+#include "media/srtp/srtp_key.hpp"
 
 namespace voxedge::daemon {
 
@@ -44,6 +45,8 @@ struct media_leg_update {
   /// Clock rate of each PT arriving on this leg (0 = unknown).
   std::array<std::uint32_t, 128> clock_rates{};
   std::string codec;  // "PCMA/8000", for logs and CDRs
+  /// SRTP on this leg (SDES keys from the offer/answer); nullopt: plain RTP.
+  std::optional<media::leg_srtp> srtp;
 };
 
 /// One leg's figures (what the relay measured about the peer of that leg).

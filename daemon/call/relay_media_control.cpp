@@ -61,6 +61,7 @@ void relay_media_control::update_leg(std::uint64_t session, media_leg leg, const
   p.receive = u.receive;
   p.rewrite = u.rewrite;
   p.clock_rates = u.clock_rates;
+  p.srtp = u.srtp;
   engine_.update_leg(session, to_relay(leg), p);
 }
 

@@ -110,6 +110,10 @@ void session_relay::on_request(call_leg& x, sip::server_transaction_handle h, si
     // moved audio stream (or one gone to SRTP) without transcoding.
     return respond(x, h, response(req, 488), invite);
   }
+  if (const auto why = srtp_offer_problem(*offer, at, srtp(x))) {
+    spdlog::info("sip[{}]: {} refused: {}", req.call_id, req.method_name, *why);
+    return respond(x, h, response(req, 488), invite);
+  }
   relay(x, h, std::move(req), std::move(offer).value(), at, std::move(timers));
 }
 
@@ -128,8 +132,8 @@ void session_relay::answer_locally(call_leg& x, sip::server_transaction_handle h
     const auto& basis = y.stream ? *y.stream : *x.stream;
     const auto at = x.stream->index;
     const auto caps = answer_capabilities(basis, x.stream->direction);
-    auto made = media::make_answer(*offer, caps, local_media(media_, x.side(), at, offer->media.size()),
-                                   x.version(media_.address));
+    auto made = answer_offer(*offer, at, caps, local_media(media_, x.side(), at, offer->media.size()),
+                             x.version(media_.address), srtp(x), &*x.stream);
     if (!made || at >= made->negotiated.streams.size() || !made->negotiated.streams[at].accepted()) {
       return respond(x, h, response(req, 488), invite);
     }
@@ -161,7 +165,8 @@ void session_relay::relay(call_leg& x, sip::server_transaction_handle h, sip::me
   const std::size_t y_index = y.stream ? y.stream->index : 0;
   const auto caps = keep_lines(carried_offer(offer, offer_index, previous), previous, y_index);
   const std::size_t lines = previous != nullptr ? previous->media.size() : 1;
-  auto forwarded = media::make_offer(caps, local_media(media_, y.side(), y_index, lines), y.version(media_.address));
+  auto forwarded = make_leg_offer(caps, local_media(media_, y.side(), y_index, lines), y.version(media_.address),
+                                  srtp(y), y.stream ? &*y.stream : nullptr);
   auto out = y.make_request(method::invite);
   set_sdp(out, forwarded);
   out.add_header("Allow", call_allow);
@@ -230,7 +235,7 @@ void session_relay::on_final(sip::client_transaction_handle h, sip::message&& r)
   }
   std::optional<media::negotiated_session> negotiated;
   if (answer) {
-    if (auto n = media::process_answer(m.forwarded, *answer)) negotiated = std::move(n).value();
+    if (auto n = read_leg_answer(m.forwarded, *answer, srtp(y))) negotiated = std::move(n).value();
   }
   if (!negotiated || y_index >= negotiated->streams.size() || !negotiated->streams[y_index].accepted()) {
     spdlog::warn("sip[{}]: the other leg accepted the re-INVITE without a usable answer", r.call_id);
@@ -238,8 +243,8 @@ void session_relay::on_final(sip::client_transaction_handle h, sip::message&& r)
   }
   const auto& ys = negotiated->streams[y_index];
   const auto caps = answer_capabilities(ys, offered_direction(*answer, y_index));
-  auto made = media::make_answer(m.offer, caps, local_media(media_, x.side(), m.index, m.offer.media.size()),
-                                 x.version(media_.address));
+  auto made = answer_offer(m.offer, m.index, caps, local_media(media_, x.side(), m.index, m.offer.media.size()),
+                           x.version(media_.address), srtp(x), x.stream ? &*x.stream : nullptr);
   if (!made || !made->negotiated.streams[m.index].accepted()) return finish(488, nullptr);
   y.local_sdp = std::move(m.forwarded);
   y.remote_sdp = std::move(*answer);
@@ -277,7 +282,7 @@ bool session_relay::on_ack(call_leg& x, const sip::message& ack) {
   if (!has_sdp_body(ack) || !x.local_sdp) return false;
   auto answer = media::parse_sdp(ack.body);
   if (!answer) return false;
-  auto negotiated = media::process_answer(*x.local_sdp, *answer);
+  auto negotiated = read_leg_answer(*x.local_sdp, *answer, srtp(x));
   const std::size_t at = x.stream ? x.stream->index : 0;
   if (!negotiated || at >= negotiated->streams.size() || !negotiated->streams[at].accepted() ||
       negotiated->streams[at].codecs.empty()) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "config/config.hpp"
 #include "daemon/call/call_leg.hpp"
 #include "daemon/call/media_control.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -46,6 +47,11 @@ class session_relay final : private sip::transaction_layer::client_listener {
   session_relay& operator=(const session_relay&) = delete;
 
   void set_media(const media_endpoints& e) { media_ = e; }
+  /// Each leg's SRTP policy (media_bridge.hpp): re-offers are checked and answered by it.
+  void set_srtp(config::srtp_mode a, config::srtp_mode b) {
+    srtp_[0] = a;
+    srtp_[1] = b;
+  }
 
   /// A re-INVITE or UPDATE on `x` that its dialog accepted (§12.2.2). `ready`: the call
   /// is answered and confirmed; before that every modification gets 491.
@@ -105,6 +111,8 @@ class session_relay final : private sip::transaction_layer::client_listener {
   listener& listener_;
   std::string server_;
   media_endpoints media_;
+  config::srtp_mode srtp_[2] = {config::srtp_mode::off, config::srtp_mode::off};
+  config::srtp_mode srtp(const call_leg& x) const noexcept { return srtp_[index(x)]; }
   std::optional<modification> mod_;
   bool offer_in_2xx_[2] = {false, false};
   std::unordered_map<std::uint64_t, sent> sent_;  // our re-INVITEs and CANCELs, detached at the end

@@ -10,7 +10,7 @@ namespace voxedge::media {
 
 packet_batch::packet_batch(unsigned batch_size)
     : batch_size_(std::clamp(batch_size, 1U, static_cast<unsigned>(max_size))),
-      buffers_(new std::uint8_t[max_size * buffer_size]) {}
+      buffers_(new std::uint8_t[max_size * slot_size]) {}
 
 std::size_t packet_batch::receive(int fd) noexcept {
   if (batch_size_ == 1) {
@@ -51,7 +51,7 @@ std::size_t packet_batch::receive(int fd) noexcept {
 }
 
 void packet_batch::queue(std::size_t i, std::size_t size, const boost::asio::ip::udp::endpoint& destination) noexcept {
-  assert(queued_ < max_size && i < max_size && size <= buffer_size);
+  assert(queued_ < max_size && i < max_size && size <= slot_size);
   out_iov_[queued_] = {buffer(i), size};
   auto& h = out_msgs_[queued_].msg_hdr;
   h = {};

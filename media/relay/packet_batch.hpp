@@ -21,6 +21,11 @@ class packet_batch {
   static constexpr std::size_t max_size = 32;
   /// Larger than any Ethernet-MTU datagram; a longer one is truncated and dropped.
   static constexpr std::size_t buffer_size = 2048;
+  /// Room after each buffer for what SRTP protection appends (auth tag, MKI, SRTCP index:
+  /// libsrtp2 writes up to srtp_session::max_overhead bytes without being told the
+  /// buffer's size), so a full-size datagram from a plain leg can still be protected for
+  /// an SRTP leg in place.
+  static constexpr std::size_t trailer_room = 160;
 
   explicit packet_batch(unsigned batch_size);
   packet_batch(const packet_batch&) = delete;
@@ -33,11 +38,18 @@ class packet_batch {
 
   /// Datagram i of the last receive(), writable in place.
   std::span<std::uint8_t> datagram(std::size_t i) noexcept { return {buffer(i), sizes_[i]}; }
+  /// The whole slot of datagram i (buffer_size + trailer_room bytes), for protection in place.
+  std::span<std::uint8_t> slot(std::size_t i) noexcept { return {buffer(i), slot_size}; }
+  /// Datagram i is now `size` bytes long (SRTP unprotect removed its trailer).
+  void shrink(std::size_t i, std::size_t size) noexcept {
+    if (size < sizes_[i]) sizes_[i] = size;
+  }
   const boost::asio::ip::udp::endpoint& source(std::size_t i) const noexcept { return sources_[i]; }
   /// The datagram did not fit buffer_size.
   bool truncated(std::size_t i) const noexcept { return truncated_[i]; }
 
-  /// Queues datagram i (as rewritten, `size` bytes) for `destination`. The endpoint must
+  /// Queues datagram i (as rewritten, `size` bytes, at most buffer_size + trailer_room)
+  /// for `destination`. The endpoint must
   /// stay valid until flush().
   void queue(std::size_t i, std::size_t size, const boost::asio::ip::udp::endpoint& destination) noexcept;
   std::size_t queued() const noexcept { return queued_; }
@@ -47,10 +59,11 @@ class packet_batch {
   std::size_t flush(int fd) noexcept;
 
  private:
-  std::uint8_t* buffer(std::size_t i) noexcept { return &buffers_[i * buffer_size]; }
+  static constexpr std::size_t slot_size = buffer_size + trailer_room;  // a multiple of 16: slots stay aligned
+  std::uint8_t* buffer(std::size_t i) noexcept { return &buffers_[i * slot_size]; }
 
   unsigned batch_size_;
-  std::unique_ptr<std::uint8_t[]> buffers_;  // max_size * buffer_size, one block
+  std::unique_ptr<std::uint8_t[]> buffers_;  // max_size * slot_size, one block
   std::array<boost::asio::ip::udp::endpoint, max_size> sources_{};
   std::array<std::size_t, max_size> sizes_{};
   std::array<bool, max_size> truncated_{};

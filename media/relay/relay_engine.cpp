@@ -67,6 +67,8 @@ std::string_view to_string(drop_reason r) noexcept {
     case drop_reason::wrong_source: return "wrong_source";
     case drop_reason::pt_not_mapped: return "pt_not_mapped";
     case drop_reason::srtp_auth: return "srtp_auth";
+    case drop_reason::srtp_replay: return "srtp_replay";
+    case drop_reason::srtp_failed: return "srtp_failed";
     case drop_reason::not_receiving: return "not_receiving";
     case drop_reason::not_sending: return "not_sending";
     case drop_reason::no_destination: return "no_destination";

@@ -7,11 +7,12 @@
 // to the session's worker as a value message, and events come back posted to the
 // control io_context (DESIGN.md §3 "Crossing threads").
 //
-// Per packet (on the worker, no locks, no heap): demultiplex (RFC 7983) → validate RTP →
-// source check (latching) → receive statistics (RFC 3550 A.1/A.3/A.8) → payload type
-// rewrite → SSRC/sequence/timestamp rewrite onto our own outgoing stream → send.
+// Per packet (on the worker, no locks, no heap): demultiplex (RFC 7983) → SRTP unprotect
+// on an SRTP leg → validate RTP → source check (latching) → receive statistics (RFC 3550
+// A.1/A.3/A.8) → payload type rewrite → SSRC/sequence/timestamp rewrite onto our own
+// outgoing stream → SRTP protect towards an SRTP leg → send.
 // RTCP is terminated per leg (DESIGN.md §4): the far side's reports are read for RTT and
-// never forwarded; we send our own SR/RR on each leg.
+// never forwarded; we send our own SR/RR on each leg (SRTCP both ways on an SRTP leg).
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -29,6 +30,7 @@
 #include "base/result.hpp"
 #include "base/timer_service.hpp"
 #include "media/sdp/payload_type_map.hpp"
+#include "media/srtp/srtp_key.hpp"
 
 namespace voxedge::media {
 
@@ -119,6 +121,13 @@ struct leg_params {
   /// Clock rate of each PT arriving on this leg (our local PTs), for jitter and for
   /// timestamp continuity on the other leg; 0 = unknown, taken as 8000.
   std::array<std::uint32_t, 128> clock_rates{};
+  /// SRTP/SRTCP both ways on this leg (RTP/SAVP, or SDES on RTP/AVP); nullopt = plain RTP.
+  /// Nothing from the peer is looked at (latching, statistics, RTCP) before it
+  /// authenticated. The worker creates one libsrtp2 context per direction when these
+  /// keys first arrive and re-creates a context only when its key (or the suite)
+  /// changes, so a re-INVITE that keeps its keys keeps the running contexts (replay
+  /// window, rollover counter) and no key is ever used by two contexts.
+  std::optional<leg_srtp> srtp;
 };
 
 /// Why a packet arriving on a leg was not forwarded; indexes the drop counters.
@@ -126,7 +135,10 @@ enum class drop_reason : std::uint8_t {
   bad_rtp,         // not valid RTP/RTCP, truncated, or a kind we do not handle (STUN, DTLS, ...)
   wrong_source,    // strict mode: not the signalled address; symmetric: not the latched one
   pt_not_mapped,   // the other leg did not negotiate this payload type
-  srtp_auth,       // SRTP authentication failed (reserved for SRTP legs)
+  srtp_auth,       // SRTP/SRTCP authentication failed: forged, corrupted, wrong key, or plain RTP
+  srtp_replay,     // an SRTP index seen before or older than the replay window (RFC 3711 §3.3.2);
+                   // also a duplicate from the other leg that we may not protect twice (§9.1)
+  srtp_failed,     // the leg's SRTP context is missing (its keys were refused) or libsrtp2 failed
   not_receiving,   // the leg is on hold (receive = false)
   not_sending,     // the other leg may not be sent to (send = false)
   no_destination,  // the other leg's remote is not known yet
@@ -161,6 +173,7 @@ struct leg_stats {
   std::optional<boost::asio::ip::udp::endpoint> latched_rtp;  // where RTP for this peer goes
   std::optional<boost::asio::ip::udp::endpoint> latched_rtcp;
   bool timed_out = false;  // an on_media_timeout is outstanding
+  bool srtp = false;       // the leg runs SRTP (leg_params::srtp was set)
   std::uint64_t drop(drop_reason r) const noexcept { return drops[static_cast<std::size_t>(r)]; }
 };
 

@@ -38,6 +38,7 @@ void relay_leg_state::update(const leg_params& p, time_point now) noexcept {
   const bool moved = !same_optional(p.remote_rtp, params_.remote_rtp) ||
                      !same_optional(p.remote_rtcp, params_.remote_rtcp) || p.latching != params_.latching ||
                      p.rtcp_mux != params_.rtcp_mux;
+  if (p.srtp) update_srtp(*p.srtp);
   params_ = p;
   rtcp_fallback_.reset();
   if (p.remote_rtp && !p.remote_rtcp && !p.rtcp_mux && p.remote_rtp->port() < 65535) {
@@ -52,6 +53,41 @@ void relay_leg_state::update(const leg_params& p, time_point now) noexcept {
     rtcp_latch_.set_relatch_after(p.relatch_after);
   }
   last_rtp_ = now;
+}
+
+void relay_leg_state::update_srtp(const leg_srtp& keys) noexcept {
+  const srtp_keying in{keys.suite, keys.remote_key};
+  const srtp_keying out{keys.suite, keys.local_key};
+  if (!srtp_in_key_ || !(*srtp_in_key_ == in)) {
+    srtp_in_.reset();
+    srtp_in_key_ = in;
+    if (auto s = srtp_session::create(srtp_session::direction::inbound, in)) {
+      srtp_in_.emplace(std::move(s).value());
+    }
+  }
+  if (!srtp_out_key_ || !(*srtp_out_key_ == out)) {
+    srtp_out_.reset();
+    srtp_out_key_ = out;
+    if (auto s = srtp_session::create(srtp_session::direction::outbound, out)) {
+      srtp_out_.emplace(std::move(s).value());
+    }
+  }
+}
+
+srtp_status relay_leg_state::unprotect_rtp(std::span<std::uint8_t> packet, std::size_t& size) noexcept {
+  return srtp_in_ ? srtp_in_->unprotect_rtp(packet, size) : srtp_status::failed;
+}
+
+srtp_status relay_leg_state::unprotect_rtcp(std::span<std::uint8_t> packet, std::size_t& size) noexcept {
+  return srtp_in_ ? srtp_in_->unprotect_rtcp(packet, size) : srtp_status::failed;
+}
+
+srtp_status relay_leg_state::protect_rtp(std::span<std::uint8_t> buffer, std::size_t& size) noexcept {
+  return srtp_out_ ? srtp_out_->protect_rtp(buffer, size) : srtp_status::failed;
+}
+
+srtp_status relay_leg_state::protect_rtcp(std::span<std::uint8_t> buffer, std::size_t& size) noexcept {
+  return srtp_out_ ? srtp_out_->protect_rtcp(buffer, size) : srtp_status::failed;
 }
 
 relay_leg_state::verdict relay_leg_state::on_rtp(const const_rtp_view& p, const boost::asio::ip::udp::endpoint& from,
@@ -173,6 +209,7 @@ leg_stats relay_leg_state::snapshot() const {
   s.latched_rtp = rtp_latch_.latched();
   s.latched_rtcp = params_.rtcp_mux ? rtp_latch_.latched() : rtcp_latch_.latched();
   s.timed_out = timed_out_;
+  s.srtp = secure();
   if (s.packets_received > 0) {
     s.mos = estimate_mos(call_quality{s.loss_percent, s.jitter_ms, rtt_ms_.value_or(0.0)});
   }

@@ -21,6 +21,7 @@
 #include "media/rtp/receive_statistics.hpp"
 #include "media/rtp/rtp_view.hpp"
 #include "media/rtp/send_statistics.hpp"
+#include "media/srtp/srtp_session.hpp"
 
 namespace voxedge::media {
 
@@ -33,9 +34,21 @@ class relay_leg_state {
 
   /// New SDP for this leg. A changed remote address or latching mode forgets the
   /// latched sources; the timeout clock restarts (a resumed hold must not time out at
-  /// once for the silence it asked for).
+  /// once for the silence it asked for). SRTP contexts are created here, on the worker,
+  /// and only for a key (or suite) they do not already run with.
   void update(const leg_params& p, time_point now) noexcept;
   const leg_params& params() const noexcept { return params_; }
+
+  /// The leg runs SRTP: what arrives is unprotected before anything reads it, what
+  /// leaves is protected.
+  bool secure() const noexcept { return params_.srtp.has_value(); }
+  /// In place; `size` becomes the plain length. srtp_status::failed when the leg has no
+  /// context (its keys were refused).
+  srtp_status unprotect_rtp(std::span<std::uint8_t> packet, std::size_t& size) noexcept;
+  srtp_status unprotect_rtcp(std::span<std::uint8_t> packet, std::size_t& size) noexcept;
+  /// `buffer` holds the `size`-byte packet and room for the trailer; `size` grows.
+  srtp_status protect_rtp(std::span<std::uint8_t> buffer, std::size_t& size) noexcept;
+  srtp_status protect_rtcp(std::span<std::uint8_t> buffer, std::size_t& size) noexcept;
 
   enum class verdict : std::uint8_t { accepted, resumed, wrong_source };
   /// A valid RTP packet from the peer: source check, then receive statistics. `resumed`
@@ -94,9 +107,19 @@ class relay_leg_state {
   void close() noexcept;
 
  private:
+  void update_srtp(const leg_srtp& keys) noexcept;
+
   boost::asio::ip::udp::socket rtp_;
   boost::asio::ip::udp::socket rtcp_;
   leg_params params_;
+  // The contexts outlive an SRTP-less update, with the keys they were made with: should
+  // the same key come back, the same context (and so the same packet index) continues
+  // instead of a fresh one reusing keystream (RFC 3711 §9.1).
+  std::optional<srtp_session> srtp_in_;
+  std::optional<srtp_session> srtp_out_;
+  std::optional<srtp_keying> srtp_in_key_;
+  std::optional<srtp_keying> srtp_out_key_;
+
   source_latch rtp_latch_;
   source_latch rtcp_latch_;
   std::optional<boost::asio::ip::udp::endpoint> rtcp_fallback_;  // remote_rtp port + 1 (RFC 3605 default)

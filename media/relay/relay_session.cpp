@@ -7,7 +7,18 @@
 
 namespace voxedge::media {
 
+static_assert(packet_batch::trailer_room >= srtp_session::max_overhead, "SRTP must fit behind any datagram");
+
 namespace {
+
+drop_reason srtp_drop(srtp_status s) noexcept {
+  switch (s) {
+    case srtp_status::auth_failed: return drop_reason::srtp_auth;
+    case srtp_status::replayed: return drop_reason::srtp_replay;
+    case srtp_status::bad_packet: return drop_reason::bad_rtp;
+    default: return drop_reason::srtp_failed;
+  }
+}
 
 relay_leg_state make_leg(boost::asio::ip::udp::socket& rtp, boost::asio::ip::udp::socket& rtcp, time_point now) {
   // One draw gives SSRC, initial sequence number and half the initial timestamp; the
@@ -39,13 +50,31 @@ void relay_session::on_datagram(relay_leg in, bool rtcp_socket, packet_batch& ba
                                 std::chrono::system_clock::time_point wall, worker_metrics& counters) noexcept {
   const auto bytes = batch.datagram(i);
   if (batch.truncated(i)) return drop(in, drop_reason::bad_rtp, counters);
+  relay_leg_state& from = leg(in);
   // RFC 7983 / RFC 5761 §4: what shares the socket. RTCP is read wherever it arrives
-  // (a peer may mux without saying so); RTP only on the RTP socket.
+  // (a peer may mux without saying so); RTP only on the RTP socket. SRTP and SRTCP keep
+  // their headers in the clear (RFC 3711 §3.1, §3.4), so they classify the same; on an
+  // SRTP leg nothing else happens to a packet before it authenticated (DESIGN.md §8:
+  // latching is never blind).
   switch (classify_packet(bytes)) {
-    case packet_kind::rtcp: return on_rtcp(in, bytes, batch.source(i), now, wall, counters);
+    case packet_kind::rtcp: {
+      if (!from.secure()) return on_rtcp(in, bytes, batch.source(i), now, wall, counters);
+      std::size_t size = 0;
+      if (const auto s = from.unprotect_rtcp(bytes, size); s != srtp_status::ok) {
+        return drop(in, s == srtp_status::bad_packet ? drop_reason::bad_rtcp : srtp_drop(s), counters);
+      }
+      return on_rtcp(in, bytes.first(size), batch.source(i), now, wall, counters);
+    }
     case packet_kind::rtp:
-      if (!rtcp_socket) return on_rtp(in, batch, i, now, counters);
-      return drop(in, drop_reason::bad_rtp, counters);
+      if (rtcp_socket) return drop(in, drop_reason::bad_rtp, counters);
+      if (from.secure()) {
+        std::size_t size = 0;
+        if (const auto s = from.unprotect_rtp(bytes, size); s != srtp_status::ok) {
+          return drop(in, srtp_drop(s), counters);
+        }
+        batch.shrink(i, size);
+      }
+      return on_rtp(in, batch, i, now, counters);
     default:
       // STUN/DTLS belong to ICE/DTLS-SRTP legs, which this relay does not terminate yet.
       return drop(in, drop_reason::bad_rtp, counters);
@@ -76,11 +105,18 @@ void relay_session::on_rtp(relay_leg in, packet_batch& batch, std::size_t i, tim
   p.set_payload_type(static_cast<std::uint8_t>(pt_out));
   const std::uint32_t clock_rate = from.clock_rate(pt_in);
   to.outgoing().rewrite(p, now, clock_rate);
+  std::size_t size = p.size();
+  if (to.secure()) {
+    // After the rewrite: the tag covers the header as the peer will see it (§4.2).
+    if (const auto s = to.protect_rtp(batch.slot(i), size); s != srtp_status::ok) {
+      return drop(in, srtp_drop(s), counters);
+    }
+  }
   to.on_sent(p, now, clock_rate);
   from.count_forwarded(p.size());
   ++counters.packets_relayed;
   counters.bytes_relayed += p.size();
-  batch.queue(i, p.size(), *destination);
+  batch.queue(i, size, *destination);
 }
 
 void relay_session::on_send_failed(relay_leg in, std::size_t count, worker_metrics& counters) noexcept {
@@ -126,11 +162,20 @@ void relay_session::send_rtcp(relay_leg l, time_point now, std::chrono::system_c
   relay_leg_state& s = leg(l);
   const auto* destination = s.rtcp_destination();
   if (destination == nullptr) return;  // nobody to report to yet
-  const auto compound = s.make_rtcp(scratch, now, wall, config.rtcp_cname, config.rtcp_interval);
+  if (scratch.size() <= srtp_session::max_overhead) return;
+  // The compound leaves room behind it for SRTCP's index and tag (RFC 3711 §3.4).
+  const auto compound = s.make_rtcp(scratch.first(scratch.size() - srtp_session::max_overhead), now, wall,
+                                    config.rtcp_cname, config.rtcp_interval);
   if (compound.empty()) return;
+  std::size_t size = compound.size();
+  if (s.secure()) {
+    if (const auto st = s.protect_rtcp(scratch, size); st != srtp_status::ok) {
+      return drop(l, srtp_drop(st), counters);
+    }
+  }
   auto& socket = s.rtcp_on_rtp_socket() ? s.rtp_socket() : s.rtcp_socket();
-  const ssize_t n = ::sendto(socket.native_handle(), compound.data(), compound.size(), MSG_DONTWAIT,
-                             destination->data(), static_cast<socklen_t>(destination->size()));
+  const ssize_t n = ::sendto(socket.native_handle(), scratch.data(), size, MSG_DONTWAIT, destination->data(),
+                             static_cast<socklen_t>(destination->size()));
   if (n < 0) return drop(l, drop_reason::send_failed, counters);
   s.on_rtcp_sent();
   ++counters.rtcp_sent;

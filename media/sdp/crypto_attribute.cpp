@@ -1,5 +1,7 @@
 #include "media/sdp/crypto_attribute.hpp"
 
+#include <string.h>  // explicit_bzero
+
 #include <array>
 
 #include "base/random.hpp"
@@ -236,6 +238,7 @@ std::optional<crypto_attribute> make_crypto(std::uint32_t tag, std::string_view 
   a.suite.assign(suite);
   crypto_key_param p;
   p.key_salt = encode_base64(bytes);
+  explicit_bzero(key.data(), key.size());  // the base64 copy is the only one left
   a.key_params.push_back(std::move(p));
   return a;
 }
