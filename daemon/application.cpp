@@ -12,9 +12,11 @@
 #include "config/loader.hpp"
 #include "daemon/call/call_metrics.hpp"
 #include "daemon/config_check.hpp"
+#include "daemon/dns/cares_resolver.hpp"
 #include "daemon/routing/router.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/metrics/sip_metrics.hpp"
+#include "daemon/tls/client_tls_context.hpp"
 #include "daemon/tls/server_tls_context.hpp"
 #include "daemon/transport_kind.hpp"
 #include "daemon/trunk/trunk_metrics.hpp"
@@ -112,6 +114,20 @@ bool application::start() {
     spdlog::critical("cannot open listener: {}", r.error());
     return false;
   }
+  // TLS towards inside endpoints (no identity of their own): encrypted, not verified, as
+  // PBXs mostly carry self-signed certificates. Trunks verify (their own identities).
+  config::trunk_tls inside;
+  inside.verify = false;
+  if (auto ctx = make_client_tls_context(inside); ctx) {
+    transport_->set_client_tls_context(std::move(ctx).value());
+  } else {
+    spdlog::critical("tls: cannot build the client context: {}", ctx.error());
+    return false;
+  }
+  if (auto r = apply_tls_identities(config_); !r) {
+    spdlog::critical("{}", r.error());
+    return false;
+  }
   if (!start_calls()) return false;
   register_metrics();
   if (config_.metrics.enabled) {
@@ -171,8 +187,9 @@ bool application::start_calls() {
   }
   addressing_ = std::make_unique<transport_leg_addressing>(*transport_);
   update_addressing(config_);
+  start_dns();
   trunks_ = std::make_unique<trunk_directory>(trunk_environment{
-      timers_, *transactions_, *addressing_, nullptr, config_.node.user_agent,
+      timers_, *transactions_, *addressing_, target_locator_.get(), config_.node.user_agent,
       std::chrono::seconds(config_.dns.ttl_floor_s), std::chrono::seconds(config_.dns.ttl_ceiling_s)});
   if (auto r = trunks_->apply(config_); !r) {
     spdlog::critical("trunks: {}", r.error());
@@ -196,6 +213,36 @@ bool application::start_calls() {
   return true;
 }
 
+void application::start_dns() {
+  auto resolver = dns::cares_resolver::create(io_, config_.dns);
+  if (!resolver) {
+    // Not fatal: IP-literal trunks and CIDR allow lists work without DNS; host names
+    // are refused with a log line that says why.
+    spdlog::error("dns: resolver unavailable, host names will not resolve: {}", resolver.error());
+    return;
+  }
+  resolver_ = std::move(resolver).value();
+  locator_ = std::make_unique<dns::server_locator>(*resolver_);
+  target_locator_ = std::make_unique<dns_target_locator>(*locator_, timers_);
+  dns::name_watcher::listener& self = *this;
+  names_ = std::make_unique<dns::name_watcher>(*resolver_, timers_, config_.dns, self);
+  std::string servers;
+  for (const auto& server : config_.dns.servers) servers += (servers.empty() ? "" : ", ") + server;
+  spdlog::info("dns: asking {}", servers.empty() ? std::string("the servers in /etc/resolv.conf") : servers);
+}
+
+void application::on_addresses_changed(const std::string& name, const std::vector<boost::asio::ip::address>& addresses) {
+  std::string list;
+  for (const auto& a : addresses) list += (list.empty() ? "" : ", ") + a.to_string();
+  spdlog::info("dns: allow-list name {} now resolves to {}", name, list.empty() ? std::string("nothing") : list);
+  if (classifier_) classifier_->set_resolved(name, addresses);
+}
+
+void application::on_resolution_failed(const std::string& name, dns::dns_error error, duration retry_in) {
+  spdlog::warn("dns: cannot resolve allow-list name {} ({}); keeping its last addresses, retrying in {} s", name,
+               dns::to_string(error), std::chrono::duration_cast<std::chrono::seconds>(retry_in).count());
+}
+
 void application::update_addressing(const config::config& cfg) {
   std::vector<transport_leg_addressing::binding> bindings;
   bindings.reserve(listeners_.size());
@@ -211,6 +258,30 @@ result<void, std::string> application::apply_routing(const config::config& cfg) 
   if (classifier_) classifier->adopt_resolved(*classifier_);
   calls_->set_routing(std::make_shared<const router>(std::move(built).value()), classifier.get());
   classifier_ = std::move(classifier);  // the old one is dropped only after the swap
+  if (names_) names_->watch(classifier_->names());
+  return {};
+}
+
+result<void, std::string> application::apply_tls_identities(const config::config& next) {
+  std::vector<std::pair<std::string, sip::tls_identity>> built;
+  for (const auto& t : next.trunks) {
+    if (t.outbound.transport != config::sip_transport::tls) continue;
+    const auto uri = sip::parse_uri(t.outbound.uri);
+    auto id = make_trunk_tls_identity(t.tls, uri ? uri->host : std::string());
+    if (!id) return fail("trunk " + t.name + ": tls: " + id.error());
+    built.emplace_back(t.name, std::move(id).value());
+  }
+  std::vector<std::string> names;
+  for (auto& [name, id] : built) {
+    spdlog::info("tls: trunk {} connects as a client to \"{}\"{}", name, id.server_name,
+                 id.verify ? "" : " WITHOUT certificate verification");
+    transport_->set_tls_identity(name, std::move(id));
+    names.push_back(name);
+  }
+  for (const auto& old : tls_identities_) {
+    if (std::find(names.begin(), names.end(), old) == names.end()) transport_->remove_tls_identity(old);
+  }
+  tls_identities_ = std::move(names);
   return {};
 }
 
@@ -266,6 +337,11 @@ result<void, std::string> application::apply_listeners(const config::config& nex
 
 void application::apply_runtime_settings(const config::config& next) {
   apply_logging(next.logging.level, next.logging.format);
+  if (names_) names_->set_settings(next.dns);
+  if (next.dns.servers != config_.dns.servers || next.dns.timeout_ms != config_.dns.timeout_ms ||
+      next.dns.tries != config_.dns.tries) {
+    spdlog::warn("reload: dns.servers, dns.timeout_ms and dns.tries take effect at the next restart");
+  }
   transport_->update_settings(transport_settings_from(next));
   uas_->update(next);
   update_addressing(next);
@@ -322,7 +398,9 @@ void application::reload() {
     env.user_agent = loaded->node.user_agent;
     env.ttl_floor = std::chrono::seconds(loaded->dns.ttl_floor_s);
     env.ttl_ceiling = std::chrono::seconds(loaded->dns.ttl_ceiling_s);
-    if (auto t = trunks_->apply(*loaded); !t) {
+    if (auto id = apply_tls_identities(*loaded); !id) {
+      failure = id.error();
+    } else if (auto t = trunks_->apply(*loaded); !t) {
       failure = t.error();
     } else if (auto r = apply_listeners(*loaded); !r) {
       failure = r.error();
@@ -451,6 +529,15 @@ void application::register_metrics() {
     if (calls_) collect_call_metrics(*calls_, out);
     if (relay_) collect_relay_metrics(relay_->engine(), out);
     if (trunks_) collect_trunk_metrics(*trunks_, out);
+    if (names_) {
+      auto& dns = add_family(out, "voxedge_dns_resolutions_total",
+                             "Lookups of allow-list host names by result (ok, empty = NXDOMAIN/NODATA, failed)",
+                             prometheus::MetricType::Counter);
+      const auto& c = names_->counters();
+      add_sample(dns, {{"purpose", "allow_list"}, {"result", "ok"}}, static_cast<double>(c.ok));
+      add_sample(dns, {{"purpose", "allow_list"}, {"result", "empty"}}, static_cast<double>(c.empty));
+      add_sample(dns, {{"purpose", "allow_list"}, {"result", "failed"}}, static_cast<double>(c.failed));
+    }
     auto& acl = add_family(out, "voxedge_sip_acl_rejects_total",
                            "New requests on trunk listeners from sources no trunk allows, by action",
                            prometheus::MetricType::Counter);

@@ -26,6 +26,10 @@
 #include "daemon/metrics/media_metrics.hpp"
 #include "daemon/metrics/metrics_exporter.hpp"
 #include "daemon/systemd_notifier.hpp"
+#include "daemon/dns/dns_resolver.hpp"
+#include "daemon/dns/name_watcher.hpp"
+#include "daemon/dns/server_locator.hpp"
+#include "daemon/trunk/dns_target_locator.hpp"
 #include "daemon/trunk/trunk_runtime.hpp"
 #include "daemon/uas_core.hpp"
 #include "sip/transaction/transaction_layer.hpp"
@@ -33,7 +37,7 @@
 
 namespace voxedge::daemon {
 
-class application final : public sip::transport_layer::listener {
+class application final : public sip::transport_layer::listener, private dns::name_watcher::listener {
  public:
   /// `config_path` empty = the built-in default configuration.
   explicit application(std::string config_path);
@@ -58,12 +62,20 @@ class application final : public sip::transport_layer::listener {
   result<void, std::string> apply_routing(const config::config& cfg);
 
   result<void, std::string> apply_listeners(const config::config& next);
+  /// The TLS client identity of every TLS trunk (SNI, verification, client certificate),
+  /// registered with the transport under the trunk's name; all built before any is swapped.
+  result<void, std::string> apply_tls_identities(const config::config& next);
   void apply_runtime_settings(const config::config& next);
   void register_metrics();
 
   /// DESIGN.md §8 default deny: a new request on a trunk listener from a source no
   /// trunk allows is refused statelessly (403) or dropped, before any transaction exists.
   bool refused_by_acl(const sip::message& m, const sip::peer& from);
+
+  void start_dns();
+  // dns::name_watcher::listener: the FQDNs of allow lists
+  void on_addresses_changed(const std::string& name, const std::vector<boost::asio::ip::address>& addresses) override;
+  void on_resolution_failed(const std::string& name, dns::dns_error error, duration retry_in) override;
 
   // sip::transport_layer::listener
   void on_message(sip::message&& m, const sip::peer& from) override;
@@ -84,12 +96,18 @@ class application final : public sip::transport_layer::listener {
   std::unique_ptr<relay_media_control> relay_;
   std::unique_ptr<transport_leg_addressing> addressing_;
   std::unique_ptr<cdr_writer> cdr_;
+  // DNS (c-ares): RFC 3263 for trunk targets, A/AAAA for allow-list host names.
+  std::unique_ptr<dns::dns_resolver> resolver_;
+  std::unique_ptr<dns::server_locator> locator_;
+  std::unique_ptr<dns_target_locator> target_locator_;
+  std::unique_ptr<dns::name_watcher> names_;
   std::unique_ptr<source_classifier> classifier_;
   std::unique_ptr<trunk_directory> trunks_;  // before calls_: calls hold its trunks
   std::unique_ptr<b2bua> calls_;
   /// Requests refused by the trunk-side ACL, by listener name and action.
   std::map<std::string, std::map<std::string, std::uint64_t>> acl_rejects_;
   std::vector<open_listener> listeners_;
+  std::vector<std::string> tls_identities_;  // trunk names registered with the transport
   std::unique_ptr<loop_lag_monitor> lag_monitor_;
   std::unique_ptr<call_quality_metrics> quality_;
   prometheus::Counter* reloads_ok_ = nullptr;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "config/loader.hpp"
+#include "daemon/tls/client_tls_context.hpp"
 #include "daemon/tls/server_tls_context.hpp"
 #include "daemon/trunk/trunk_runtime.hpp"
 
@@ -35,6 +36,14 @@ result<config::config, std::vector<std::string>> load_and_verify(const std::stri
     if (!l.tls || l.tls->self_signed()) continue;
     auto ctx = make_server_tls_context(*l.tls, {}, {});
     if (!ctx) problems.push_back(path + ": listeners[" + std::to_string(i) + "].tls: " + ctx.error());
+  }
+  // Trunk TLS client identities (CA bundle, client certificate and key) must load now.
+  for (std::size_t i = 0; i < loaded->trunks.size(); ++i) {
+    const auto& t = loaded->trunks[i];
+    if (t.outbound.transport != config::sip_transport::tls) continue;
+    if (auto ctx = make_client_tls_context(t.tls); !ctx) {
+      problems.push_back(path + ": trunks[" + std::to_string(i) + "].tls: " + ctx.error());
+    }
   }
   // Secrets must be readable now: a trunk that cannot authenticate would only fail later,
   // call by call.

@@ -28,6 +28,23 @@ void set_sdp(sip::message& m, const media::session_description& sd) {
   m.set_header("Content-Type", "application/sdp");
 }
 
+// SRTP (SDES) per leg: the trunk's `srtp` setting; endpoints and users are always plain.
+// A: the trunk the call came from (its run-time copy of the configuration).
+config::srtp_mode a_srtp_policy(const call_origin& origin, const trunk_directory* trunks) {
+  if (origin.source.type != call_source::kind::trunk || trunks == nullptr) return config::srtp_mode::off;
+  const auto t = trunks->find(origin.source.name);
+  return t ? t->config().srtp : config::srtp_mode::off;
+}
+// B: the trunk the call was routed to (the route decision carries its configuration).
+config::srtp_mode b_srtp_policy(const std::optional<route_decision>& route) {
+  return route && route->trunk ? route->trunk->srtp : config::srtp_mode::off;
+}
+
+void log_srtp(const std::string& uid, std::string_view leg, const media::negotiated_stream& s) {
+  // The suite only: keys never reach a log.
+  if (s.remote_crypto) spdlog::info("call[{}]: SRTP {} on the {} leg", uid, s.remote_crypto->suite, leg);
+}
+
 }  // namespace
 
 call::call(std::uint64_t id, const context& ctx, const call_options& options)
@@ -130,7 +147,12 @@ bool call::check_offer() {
   }
   const auto index = relayed_stream(*offer);
   if (!index) {
-    fail_early(488, "no common codec", "the offer has no RTP/AVP audio stream we can relay");
+    fail_early(488, "no common codec", "the offer has no RTP/AVP or RTP/SAVP audio stream we can relay");
+    return false;
+  }
+  if (const auto why = srtp_offer_problem(*offer, *index, a_srtp_policy(origin_, ctx_.trunks))) {
+    // RFC 3261 §13.3.1.3 / RFC 3264 §6: an offer we cannot accept is answered 488.
+    fail_early(488, "SRTP policy", *why);
     return false;
   }
   const auto acceptable = media::streams_to_accept(*offer, relay_capabilities(*offer, *index));
@@ -197,13 +219,14 @@ bool call::open_media() {
   media_ = std::move(e).value();
   media_open_ = true;
   sessions_.set_media(*media_);
+  sessions_.set_srtp(a_srtp_policy(origin_, ctx_.trunks), b_srtp_policy(route_));
   return true;
 }
 
 void call::send_b_invite() {
   const auto caps = late_offer_ ? default_capabilities() : carried_offer(*a_offer_, a_index_, nullptr);
   const auto local = local_media(*media_, media_leg::b, 0, 1);
-  b_.local_sdp = media::make_offer(caps, local, b_.version(media_->address));
+  b_.local_sdp = make_leg_offer(caps, local, b_.version(media_->address), b_srtp_policy(route_));
   b_call_id_ = random_token(24);  // no host name in it: §8.1.1.4 only asks for uniqueness
   b_identity_.call_id = b_call_id_;
   b_identity_.from_tag = ctx_.transactions.new_tag();
@@ -409,22 +432,28 @@ bool call::take_b_answer(const std::string& body) {
     spdlog::info("call[{}]: malformed SDP answer from the B side: {}", uid_, answer.error().to_string());
     return false;
   }
-  auto negotiated = media::process_answer(*b_.local_sdp, *answer);
+  auto negotiated = read_leg_answer(*b_.local_sdp, *answer, b_srtp_policy(route_));
   if (!negotiated || negotiated->streams.empty() || !negotiated->streams.front().accepted() ||
       negotiated->streams.front().codecs.empty()) {
-    spdlog::info("call[{}]: the B side's answer has no usable codec", uid_);
+    spdlog::info("call[{}]: the B side's answer has no usable codec{}", uid_,
+                 !negotiated && negotiated.error().code == media::negotiation_errc::no_common_crypto
+                     ? " (SRTP: " + negotiated.error().reason + ")"
+                     : std::string());
     return false;
   }
   const auto previous_codec = b_.stream ? codec_name(*b_.stream) : std::string();
   b_.stream = negotiated->streams.front();
   b_.remote_sdp = std::move(answer).value();
+  log_srtp(uid_, "B", *b_.stream);
   if (!late_offer_) {
     if (!a_.local_sdp) {
       // A's answer: the codec B chose, A's payload numbers mirrored, B's direction.
       const auto caps = answer_capabilities(*b_.stream, offered_direction(*b_.remote_sdp, 0));
       const auto local = local_media(*media_, media_leg::a, a_index_, a_offer_->media.size());
-      auto made = media::make_answer(*a_offer_, caps, local, a_.version(media_->address));
+      auto made = answer_offer(*a_offer_, a_index_, caps, local, a_.version(media_->address),
+                               a_srtp_policy(origin_, ctx_.trunks));
       if (!made || !made->negotiated.streams[a_index_].accepted()) return false;
+      log_srtp(uid_, "A", made->negotiated.streams[a_index_]);
       a_.local_sdp = std::move(made->sdp);
       a_.remote_sdp = *a_offer_;
       a_.stream = made->negotiated.streams[a_index_];
@@ -474,7 +503,8 @@ void call::on_invite_2xx(sip::message&& r) {
     // Our 2xx to A carries the offer: the codec B chose, in B's direction.
     const auto caps = offer_from_negotiated(*b_.stream, offered_direction(*b_.remote_sdp, 0));
     const auto local = local_media(*media_, media_leg::a, 0, 1);
-    a_.local_sdp = media::make_offer(caps, local, a_.version(media_->address));
+    // With the trunk's SRTP policy: session_relay reads the ACK's answer under it.
+    a_.local_sdp = make_leg_offer(caps, local, a_.version(media_->address), a_srtp_policy(origin_, ctx_.trunks));
   }
   answer_a();
 }

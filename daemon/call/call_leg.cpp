@@ -96,6 +96,10 @@ std::optional<sip::peer> call_leg::request_target() const {
   std::optional<sip::peer> p;
   if (dialog_ != nullptr) p = dialog_->request_target();
   if (!p) p = fallback_;
+  // In-dialog TLS requests towards a trunk keep the trunk's client identity.
+  if (p && fallback_ && p->tls_identity.empty() && p->transport == fallback_->transport) {
+    p->tls_identity = fallback_->tls_identity;
+  }
   // Leave from the listener our Via names, so the peer's answers come back to it.
   if (p && p->listener < 0 && p->transport == local_.transport) p->listener = local_.listener;
   return p;

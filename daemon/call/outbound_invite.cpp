@@ -40,6 +40,8 @@ result<outbound_target, std::string> target_at(const route_decision& decision, c
                 " listener to send from");
   }
   peer.listener = local->listener;
+  // TLS towards a trunk: its own client identity (SNI, verification, client certificate).
+  if (t.trunk && transport == sip::transport_kind::tls) peer.tls_identity = decision.trunk->name;
   uri->user = decision.called.number;
   uri->headers = sip::param_list{};
   t.request_uri = std::move(uri).value();

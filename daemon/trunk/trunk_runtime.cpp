@@ -56,6 +56,7 @@ class trunk_runtime::pinger final : private sip::transaction_layer::client_liste
       return;
     }
     to.listener = local->listener;
+    if (key_.transport == sip::transport_kind::tls) to.tls_identity = cfg.name;
     sip::message m;
     m.is_request = true;
     m.method_name = "OPTIONS";

@@ -12,7 +12,43 @@ import threading
 import time
 import unittest
 
-from harness import BINARY, Daemon, free_port, sip_request, status_of
+from dns_server import DnsServer
+from harness import BINARY, SCENARIOS, Daemon, free_port, sip_request, start_sipp, finish_sipp, status_of, wait_bound
+
+OFFER = ("v=0\r\no=pbx 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+         "m=audio 40000 RTP/AVP 8 0\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\n")
+
+
+def call_final(daemon_port, called="+442071234567", timeout=8.0):
+    """Places an INVITE (with SDP) from the PBX at 127.0.0.1 and returns its final status,
+    ACKing a failure (RFC 3261 §17.1.1.3). Bounded."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        invite = sip_request("INVITE", daemon_port, ruri=f"sip:{called}@127.0.0.1:{daemon_port}", local_port=port,
+                             extra_headers=f"Contact: <sip:pbx@127.0.0.1:{port}>\r\nContent-Type: application/sdp\r\n",
+                             body=OFFER)
+        s.settimeout(1.0)
+        s.sendto(invite, ("127.0.0.1", daemon_port))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                data = s.recvfrom(65536)[0]
+            except socket.timeout:
+                continue
+            status = status_of(data)[0]
+            if status < 200:
+                continue
+            if status >= 300:
+                text = invite.decode()
+                head = dict(l.split(": ", 1) for l in text.split("\r\n")[1:] if ": " in l)
+                to = next(l.split(": ", 1)[1] for l in data.decode().split("\r\n") if l.lower().startswith("to:"))
+                ack = (f"ACK sip:{called}@127.0.0.1:{daemon_port} SIP/2.0\r\nVia: {head['Via']}\r\n"
+                       f"Max-Forwards: 70\r\nFrom: {head['From']}\r\nTo: {to}\r\nCall-ID: {head['Call-ID']}\r\n"
+                       f"CSeq: {head['CSeq'].split()[0]} ACK\r\nContent-Length: 0\r\n\r\n")
+                s.sendto(ack.encode(), ("127.0.0.1", daemon_port))
+            return status
+    return None
 
 
 def trunk_yaml(trunk_port, dead_port, reject="respond", allow="127.0.0.2", media_base=43000):
@@ -200,6 +236,131 @@ class TrunkHealth(TrunkCase):
                                                   {"trunk": "carrier", "target": f"udp:127.0.0.1:{self.dead_port}"}), 0)
         finally:
             responder.close()
+
+
+class TrunkDns(unittest.TestCase):
+    """FQDN allow lists and RFC 3263 targets against a DNS server the test owns."""
+
+    def setUp(self):
+        if not BINARY or not os.path.exists(BINARY):
+            self.fail("VOXEDGE_BINARY is not set to the built daemon")
+        self.tmp = tempfile.TemporaryDirectory(prefix="vx-dns-")
+        self.dns = DnsServer()
+        self.trunk_port = free_port()
+        self.primary_port = free_port()
+        self.secondary_port = free_port()
+        self.dns.set("carrier.test", "A", ["127.0.0.2"], ttl=1)
+        self.dns.set("_sip._udp.carrier.test", "SRV",
+                     [(10, 0, self.primary_port, "a.carrier.test"), (20, 0, self.secondary_port, "b.carrier.test")],
+                     ttl=1)
+        self.dns.set("a.carrier.test", "A", ["127.0.0.1"], ttl=1)
+        self.dns.set("b.carrier.test", "A", ["127.0.0.1"], ttl=1)
+        self.daemon = Daemon(self.tmp.name)
+        text = self.daemon.default_config()
+        at = text.index("metrics:")
+        base = 44000 + (os.getpid() % 50) * 100
+        text = text[:at] + f"""  - name: provider
+    transport: udp
+    address: 127.0.0.1
+    port: {self.trunk_port}
+    side: trunk
+media:
+  port_min: {base}
+  port_max: {base + 99}
+  workers: 1
+dns:
+  servers: ["127.0.0.1:{self.dns.port}"]
+  ttl_floor_s: 1
+  ttl_ceiling_s: 2
+  timeout_ms: 300
+trunks:
+  - name: carrier
+    outbound:
+      uri: "sip:carrier.test"
+      transport: udp
+      attempt_timeout_ms: 1000
+    inbound:
+      allow: [carrier.test]
+    options_interval_s: 0
+endpoints:
+  - name: pbx
+    uri: "sip:127.0.0.1:5999"
+    inbound:
+      allow: [127.0.0.1]
+routes:
+  - name: out
+    match:
+      source: "endpoint:pbx"
+    target: "trunk:carrier"
+""" + text[at:]
+        self.daemon.write_config(text)
+        self.daemon.start()
+
+    def tearDown(self):
+        try:
+            if self.daemon.alive():
+                self.assertEqual(self.daemon.stop(), 0, self.daemon.log_text())
+        finally:
+            self.dns.close()
+            self.tmp.cleanup()
+
+    def options_status(self, source):
+        answer = exchange_from(source, sip_request("OPTIONS", self.trunk_port), self.trunk_port, timeout=1.0)
+        return status_of(answer)[0] if answer else None
+
+    def wait_status(self, source, status, timeout=6.0):
+        deadline = time.monotonic() + timeout
+        got = None
+        while time.monotonic() < deadline:
+            got = self.options_status(source)
+            if got == status:
+                return
+            time.sleep(0.2)
+        self.fail(f"OPTIONS from {source}: {got}, wanted {status}\n{self.daemon.log_text()[-4000:]}")
+
+    def test_fqdn_rule_follows_a_dns_change_after_its_ttl(self):
+        self.wait_status("127.0.0.2", 200)
+        self.assertEqual(self.options_status("127.0.0.3"), 403)
+        self.dns.set("carrier.test", "A", ["127.0.0.3"], ttl=1)
+        self.wait_status("127.0.0.3", 200)
+        self.assertEqual(self.options_status("127.0.0.2"), 403, "the old address is no longer the trunk")
+        self.assertIn("carrier.test now resolves to 127.0.0.3", self.daemon.log_text())
+        self.assertGreaterEqual(self.daemon.metric("voxedge_dns_resolutions_total",
+                                                   {"purpose": "allow_list", "result": "ok"}), 2)
+
+    def test_last_good_addresses_are_kept_when_dns_fails(self):
+        self.wait_status("127.0.0.2", 200)
+        self.dns.fail("carrier.test", "SERVFAIL")
+        time.sleep(2.5)
+        self.assertEqual(self.options_status("127.0.0.2"), 200)
+        self.assertGreaterEqual(self.daemon.metric("voxedge_dns_resolutions_total",
+                                                   {"purpose": "allow_list", "result": "failed"}), 1)
+
+    def test_srv_failover_when_the_primary_dies(self):
+        primary = start_sipp(["-sf", os.path.join(SCENARIOS, "flow_uas_busy.xml"), "-i", "127.0.0.1",
+                              "-p", str(self.primary_port), "-m", "1", "-set", "sink_port", "0"], self.tmp.name)
+        secondary_dir = os.path.join(self.tmp.name, "secondary")
+        os.mkdir(secondary_dir)
+        secondary = start_sipp(["-sf", os.path.join(SCENARIOS, "flow_uas_busy.xml"), "-i", "127.0.0.1",
+                                "-p", str(self.secondary_port), "-m", "1", "-set", "sink_port", "0"], secondary_dir)
+        try:
+            self.assertTrue(wait_bound(self.primary_port) and wait_bound(self.secondary_port))
+            # Wait until the trunk has its targets (first lookup).
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and self.daemon.metric("voxedge_trunk_targets", {"trunk": "carrier"}) < 2:
+                time.sleep(0.1)
+            self.assertEqual(call_final(self.daemon.sip_port), 486, self.daemon.log_text()[-4000:])
+            rc, out = finish_sipp(primary, self.tmp.name, timeout=10)
+            self.assertEqual(rc, 0, out)  # the primary took the first call, then exited (-m 1)
+            self.assertEqual(call_final(self.daemon.sip_port), 486, self.daemon.log_text()[-4000:])
+            rc, out = finish_sipp(secondary, secondary_dir, timeout=10)
+            self.assertEqual(rc, 0, out)
+        finally:
+            for p in (primary, secondary):
+                if p.poll() is None:
+                    p.kill()
+        self.assertIn("failing over to", self.daemon.log_text())
+        self.assertEqual(self.daemon.metric("voxedge_trunk_failovers_total", {"trunk": "carrier"}), 1)
 
 
 if __name__ == "__main__":
