@@ -101,6 +101,9 @@ void call::start(sip::server_transaction_handle h, sip::message&& invite, const 
     const bool sips = a_request_.request_uri.scheme == sip::uri_scheme::sips ||
                       (!rr.empty() && rr.front().address.scheme == sip::uri_scheme::sips);
     a_.set_local(*local, options_.contact_user, sips);
+    // The connection A's INVITE came on: where in-dialog requests go when the dialog's
+    // remote target cannot be reached as securely (call_leg::request_target).
+    if (from.transport == sip::transport_kind::tls) a_.set_fallback_target(from);
   } else {
     return fail_early(500, "internal error", "no address for the listener the INVITE arrived on");
   }

@@ -100,6 +100,13 @@ std::optional<sip::peer> call_leg::request_target() const {
   if (p && fallback_ && p->tls_identity.empty() && p->transport == fallback_->transport) {
     p->tls_identity = fallback_->tls_identity;
   }
+  // A dialog that began over TLS stays on TLS: a remote target that names a weaker
+  // transport (a peer behind a TLS offloader advertising its plain TCP port) is reached
+  // over the connection the dialog came on instead (RFC 5923's idea, without the alias).
+  if (p && fallback_ && local_.transport == sip::transport_kind::tls && p->transport != sip::transport_kind::tls &&
+      fallback_->transport == sip::transport_kind::tls) {
+    p = fallback_;
+  }
   // Leave from the listener our Via names, so the peer's answers come back to it.
   if (p && p->listener < 0 && p->transport == local_.transport) p->listener = local_.listener;
   return p;

@@ -378,8 +378,6 @@ class InboundFromTrunk(TrunkPeerTest):
         self.assert_tone(far.recorded_path(), TONE_OUT, "endpoint (far)")
         self.assert_tone(trunk.recorded_path(), TONE_BACK, "trunk (caller)")
 
-    @unittest.skip("needs issue-4 decision: at f9478cb voxedge sends in-dialog requests to a TLS trunk peer "
-                   "over a NEW PLAIN TCP connection to its Contact (transport=TCP), not over the TLS connection")
     def test_in_dialog_requests_to_the_trunk_stay_on_tls(self):
         # The far end hangs up, so voxedge sends the BYE towards the trunk. SIPp behind the
         # stunnel client puts its own plain TCP address in Contact (sip:1001@127.0.0.1:P;
@@ -402,7 +400,6 @@ class InboundFromTrunk(TrunkPeerTest):
         self.assertEqual(self.daemon.metric("voxedge_sip_connection_events_total", {"event": "opened"}), 0,
                          "voxedge opened a new connection for the BYE instead of using the TLS one" + self.logs())
 
-    @unittest.skip(NEEDS_SRTP)
     def test_baresip_over_tls_with_srtp_to_a_sipp_endpoint(self):
         # baresip (trunk, TLS, SRTP required) --> voxedge (trunk srtp: required) --UDP,
         # plain RTP--> SIPp UAS whose media is a test RtpPeer; tones both ways.
@@ -484,7 +481,6 @@ class OutboundToTrunk(TrunkPeerTest):
         # Control for (c): the same call to a TCP trunk, so a failure of the TLS variant is TLS's.
         self.outbound_call("tcp")
 
-    @unittest.skip(NEEDS_OUTBOUND_TLS)
     def test_sipp_over_tls_call_completes(self):
         # (c) PBX (SIPp, UDP) --> voxedge --TLS--> stunnel server --TCP--> SIPp UAS.
         self.outbound_call("tls")
@@ -529,7 +525,6 @@ class OutboundToTrunk(TrunkPeerTest):
     def test_digest_challenge_is_answered_over_tcp(self):
         self.digest_variants("tcp")
 
-    @unittest.skip(NEEDS_OUTBOUND_TLS)
     def test_digest_challenge_is_answered_over_tls(self):
         self.digest_variants("tls")
 
@@ -589,17 +584,14 @@ class OutboundToTrunk(TrunkPeerTest):
         self.assertEqual(media.payload_types, {0}, "plain PCMU back to the PBX")
         self.assert_tone(media.write_wav(os.path.join(self.dir, "pbx.wav")), TONE_BACK, "PBX (from the far end)")
 
-    @unittest.skip(NEEDS_OUTBOUND_TLS + "; and " + NEEDS_SRTP)
     def test_done_when_digest_srtp_and_the_tone_reaches_the_far_end(self):
         # Issue 4's "done when", over TLS all the way.
         self.digest_srtp_tone("tls")
 
-    @unittest.skip(NEEDS_SRTP)
     def test_digest_srtp_and_the_tone_with_a_tcp_hop_to_the_provider(self):
         # The same with voxedge -> Kamailio over TCP: digest + SRTP without depending on TLS.
         self.digest_srtp_tone("tcp")
 
-    @unittest.skip(NEEDS_OUTBOUND_TLS)
     def test_certificate_for_the_wrong_host_name_is_refused(self):
         # The trunk presents a valid chain for "wrong.test"; voxedge expects "trunk.test".
         far, port, _ = self.far_end("trunk_uas_call.xml", {"sink_port": 9}, "tls", timeout_s=8,
@@ -657,11 +649,9 @@ class OutboundToTrunk(TrunkPeerTest):
         self.assertEqual(secondary.wait()[0], 0, "the next call goes to the secondary" + self.logs())
         self.assertTrue(any(t == "SRV" for _, t in dns.queries), dns.queries)
 
-    @unittest.skip(NEEDS_DNS)
     def test_primary_killed_next_call_goes_to_the_secondary(self):
         self.primary_killed("tls")
 
-    @unittest.skip(NEEDS_DNS)
     def test_503_with_retry_after_moves_the_call_to_the_secondary(self):
         transport = "tls"
         busy, busy_port, _ = self.far_end("trunk_uas_503.xml", {"retry_after": 30}, transport, name="primary",
@@ -674,7 +664,6 @@ class OutboundToTrunk(TrunkPeerTest):
         self.assertEqual(busy.wait()[0], 0, "the primary was tried first and refused" + self.logs())
         self.assertEqual(secondary.wait()[0], 0, "the secondary took the call" + self.logs())
 
-    @unittest.skip(NEEDS_DNS)
     def test_403_from_the_primary_is_final(self):
         # A 403 is the provider's answer, not a sick server: the secondary must not be tried.
         transport = "tls"
