@@ -5,6 +5,8 @@ find_package(Boost 1.74 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
+# c-ares: the daemon's resolver, and the DNS answer parsers in the fuzz build.
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
 
 if(NOT VOXEDGE_FUZZ)
   find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
@@ -14,7 +16,6 @@ if(NOT VOXEDGE_FUZZ)
   pkg_check_modules(SRTP2 REQUIRED IMPORTED_TARGET libsrtp2)
   pkg_check_modules(OPUS REQUIRED IMPORTED_TARGET opus)
   pkg_check_modules(SPANDSP REQUIRED IMPORTED_TARGET spandsp)
-  pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
   pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 endif()
 
