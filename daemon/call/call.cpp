@@ -40,6 +40,20 @@ config::srtp_mode b_srtp_policy(const std::optional<route_decision>& route) {
   return route && route->trunk ? route->trunk->srtp : config::srtp_mode::off;
 }
 
+// The local IP a trunk's media leg binds to (issue 4, the whitelisted static IP):
+// media_address, else bind_address; "" = the relay's default (media.address).
+std::string media_address_of(const config::trunk& t) {
+  return t.media_address.empty() ? t.bind_address : t.media_address;
+}
+std::string a_media_address(const call_origin& origin, const trunk_directory* trunks) {
+  if (origin.source.type != call_source::kind::trunk || trunks == nullptr) return {};
+  const auto t = trunks->find(origin.source.name);
+  return t ? media_address_of(t->config()) : std::string();
+}
+std::string b_media_address(const std::optional<route_decision>& route) {
+  return route && route->trunk ? media_address_of(*route->trunk) : std::string();
+}
+
 void log_srtp(const std::string& uid, std::string_view leg, const media::negotiated_stream& s) {
   // The suite only: keys never reach a log.
   if (s.remote_crypto) spdlog::info("call[{}]: SRTP {} on the {} leg", uid, s.remote_crypto->suite, leg);
@@ -214,7 +228,9 @@ bool call::route_call(const router* routes) {
 }
 
 bool call::open_media() {
-  auto e = ctx_.media.create_session(id_);
+  // Each leg's media on its trunk's whitelisted IP (issue 4); endpoints use the default.
+  auto e =
+      ctx_.media.create_session(id_, media_binding{a_media_address(origin_, ctx_.trunks), b_media_address(route_)});
   if (!e) {
     fail_early(503, "no media ports", "media session refused: " + e.error());
     return false;
@@ -229,7 +245,7 @@ bool call::open_media() {
 void call::send_b_invite() {
   const auto caps = late_offer_ ? default_capabilities() : carried_offer(*a_offer_, a_index_, nullptr);
   const auto local = local_media(*media_, media_leg::b, 0, 1);
-  b_.local_sdp = make_leg_offer(caps, local, b_.version(media_->address), b_srtp_policy(route_));
+  b_.local_sdp = make_leg_offer(caps, local, b_.version(media_->address(media_leg::b)), b_srtp_policy(route_));
   b_call_id_ = random_token(24);  // no host name in it: §8.1.1.4 only asks for uniqueness
   b_identity_.call_id = b_call_id_;
   b_identity_.from_tag = ctx_.transactions.new_tag();
@@ -330,7 +346,7 @@ void call::resend_b_invite(sip::message m) {
   if (!h) return fail_early(500, "internal error", "the INVITE could not be sent");
   b_invite_tx_ = h;
   b_invite_done_ = false;
-  track(h, {outgoing::invite, media_leg::b, {}});
+  track(h, {outgoing::invite, media_leg::b, {}, {}, false});
   if (trunk_) {
     attempt_timer_.start(std::chrono::milliseconds(trunk_->config().outbound.attempt_timeout_ms),
                          [this] { on_attempt_timeout(); });
@@ -453,7 +469,7 @@ bool call::take_b_answer(const std::string& body) {
       // A's answer: the codec B chose, A's payload numbers mirrored, B's direction.
       const auto caps = answer_capabilities(*b_.stream, offered_direction(*b_.remote_sdp, 0));
       const auto local = local_media(*media_, media_leg::a, a_index_, a_offer_->media.size());
-      auto made = answer_offer(*a_offer_, a_index_, caps, local, a_.version(media_->address),
+      auto made = answer_offer(*a_offer_, a_index_, caps, local, a_.version(media_->address(media_leg::a)),
                                a_srtp_policy(origin_, ctx_.trunks));
       if (!made || !made->negotiated.streams[a_index_].accepted()) return false;
       log_srtp(uid_, "A", made->negotiated.streams[a_index_]);
@@ -507,7 +523,8 @@ void call::on_invite_2xx(sip::message&& r) {
     const auto caps = offer_from_negotiated(*b_.stream, offered_direction(*b_.remote_sdp, 0));
     const auto local = local_media(*media_, media_leg::a, 0, 1);
     // With the trunk's SRTP policy: session_relay reads the ACK's answer under it.
-    a_.local_sdp = make_leg_offer(caps, local, a_.version(media_->address), a_srtp_policy(origin_, ctx_.trunks));
+    a_.local_sdp =
+        make_leg_offer(caps, local, a_.version(media_->address(media_leg::a)), a_srtp_policy(origin_, ctx_.trunks));
   }
   answer_a();
 }
@@ -546,7 +563,7 @@ void call::on_invite_failure(int status, std::string_view phrase, const sip::mes
     if (h) {
       b_invite_tx_ = h;
       b_invite_done_ = false;
-      track(h, {outgoing::invite, media_leg::b, {}});
+      track(h, {outgoing::invite, media_leg::b, {}, {}, false});
       return;
     }
   }
@@ -687,7 +704,7 @@ void call::on_info(call_leg& x, sip::server_transaction_handle h, const sip::mes
   out.body = req.body;
   const auto c = y.send(std::move(out), *this);
   if (!c) return reply(h, req, 500);
-  track(c, {outgoing::info, y.side(), h});
+  track(c, {outgoing::info, y.side(), h, {}, false});
 }
 
 void call::on_relayed_final(const pending_request& p, int status, std::string_view reason, const sip::message* r) {
@@ -750,6 +767,10 @@ void call::on_final(sip::client_transaction_handle h, sip::message&& response) {
       return on_invite_failure(status, response.reason, &response);
     case outgoing::info: return on_relayed_final(p, status, response.reason, &response);
     case outgoing::bye:
+      if ((status == 401 || status == 407) && !p.authorized) {
+        return send_bye(p.to == media_leg::a ? a_ : b_, p.reason, &response);
+      }
+      [[fallthrough]];
     case outgoing::cancel:
       if (status >= 300) spdlog::debug("call[{}]: {} answered {}", uid_, response.cseq.method_name, status);
       return;
@@ -788,6 +809,13 @@ void call::update_relay() {
 
 void call::on_media_timeout(media_leg leg) {
   spdlog::info("call[{}]: no media from the {}", uid_, leg == media_leg::a ? "caller" : "callee");
+  const bool trunk_leg = leg == media_leg::a ? origin_.source.type == call_source::kind::trunk : trunk_ != nullptr;
+  if (trunk_leg && !(a_.on_hold() || b_.on_hold()) && media_) {
+    // The classic one-way-audio cause on provider trunks (issue 4): their RTP never reaches us.
+    spdlog::warn("call[{}]: no RTP from the trunk ({} leg): one-way audio? Check that the provider can reach "
+                 "{} on the media port range (media.port_min..port_max, UDP) through every firewall",
+                 uid_, leg == media_leg::a ? "caller" : "callee", media_->address(leg));
+  }
   supervisor_.on_timeout(leg, state_, a_.on_hold() || b_.on_hold());
 }
 
@@ -840,11 +868,27 @@ void call::set_state(call_state s) {
 
 void call::hang_up(std::string_view why, int q850) { end(why, hangup_party::system, 503, q850_reason(q850, why)); }
 
-void call::send_bye(call_leg& leg, const std::string& reason_header) {
-  if (leg.dialog() == nullptr || leg.dialog()->state() == sip::dialog_state::terminated) return;
+void call::send_bye(call_leg& leg, const std::string& reason_header, const sip::message* challenge) {
+  // A retry with credentials goes out in the dialog our first BYE already ended.
+  if (leg.dialog() == nullptr || (challenge == nullptr && leg.dialog()->state() == sip::dialog_state::terminated)) {
+    return;
+  }
   auto bye = leg.make_request(method::bye);
   if (!reason_header.empty()) bye.add_header("Reason", reason_header);
-  track(leg.send(std::move(bye), *this), {outgoing::bye, leg.side(), {}});
+  if (challenge != nullptr) {
+    // A provider may challenge in-dialog requests too (RFC 3261 §22.2): answer once.
+    const auto trunk = trunk_of(leg.side());
+    const auto creds = trunk ? trunk->authorize(*challenge, bye) : std::nullopt;
+    if (!creds) return;
+    bye.add_header(creds->first, creds->second);
+  }
+  track(leg.send(std::move(bye), *this), {outgoing::bye, leg.side(), {}, reason_header, challenge != nullptr});
+}
+
+std::shared_ptr<trunk_runtime> call::trunk_of(media_leg leg) const {
+  if (leg == media_leg::b) return trunk_;
+  if (origin_.source.type != call_source::kind::trunk || ctx_.trunks == nullptr) return nullptr;
+  return ctx_.trunks->find(origin_.source.name);
 }
 
 void call::end(std::string_view end_reason, hangup_party by, int a_status, const std::string& reason_header) {
@@ -882,7 +926,7 @@ void call::end(std::string_view end_reason, hangup_party by, int a_status, const
   if (!b_answered_) {
     if (!b_invite_done_) {
       // §9.1: held by the transaction layer until a provisional arrives.
-      track(ctx_.transactions.send_cancel(b_invite_tx_, *this), {outgoing::cancel, media_leg::b, {}});
+      track(ctx_.transactions.send_cancel(b_invite_tx_, *this), {outgoing::cancel, media_leg::b, {}, {}, false});
     }
   } else if (by != hangup_party::callee) {
     send_bye(b_, reason_header);

@@ -147,6 +147,8 @@ class call final : private sip::transaction_layer::client_listener,
     outgoing kind = outgoing::bye;
     media_leg to = media_leg::b;
     sip::server_transaction_handle relay_for;  // info: the request we answer
+    std::string reason;                         // bye: its Reason header, for a retry
+    bool authorized = false;                    // bye: carried credentials already
   };
   // setup
   void fail_early(int status, std::string_view end_reason, std::string_view why);
@@ -186,7 +188,9 @@ class call final : private sip::transaction_layer::client_listener,
   /// the legs other than `by`'s, releases the media; finish() follows once nothing is
   /// outstanding.
   void end(std::string_view end_reason, hangup_party by, int a_status, const std::string& reason_header);
-  void send_bye(call_leg& leg, const std::string& reason_header);
+  void send_bye(call_leg& leg, const std::string& reason_header, const sip::message* challenge = nullptr);
+  /// The trunk on the far side of `leg`, if any (for its credentials).
+  std::shared_ptr<trunk_runtime> trunk_of(media_leg leg) const;
   void maybe_finish();
   void finish();
   call_leg& other(const call_leg& x) noexcept { return &x == &a_ ? b_ : a_; }

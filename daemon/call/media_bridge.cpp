@@ -226,7 +226,7 @@ media::leg_capabilities offer_from_negotiated(const media::negotiated_stream& ot
 media::local_session local_media(const media_endpoints& endpoints, media_leg leg, std::size_t index,
                                  std::size_t stream_count) {
   media::local_session local;
-  local.address = media::make_connection(endpoints.address);
+  local.address = media::make_connection(endpoints.address(leg));
   local.streams.resize(std::max(stream_count, index + 1));
   auto& s = local.streams[index];
   s.rtp_port = leg == media_leg::a ? endpoints.a_rtp : endpoints.b_rtp;

@@ -22,11 +22,21 @@ constexpr media_leg other(media_leg l) noexcept { return l == media_leg::a ? med
 
 /// Where one session's sockets are, as our SDP on each leg advertises them.
 struct media_endpoints {
-  std::string address;  // the c= address of both legs (an IP literal)
+  std::string a_address;  // the c= address of leg a (an IP literal)
+  std::string b_address;  // of leg b
   std::uint16_t a_rtp = 0;
   std::uint16_t a_rtcp = 0;
   std::uint16_t b_rtp = 0;
   std::uint16_t b_rtcp = 0;
+  const std::string& address(media_leg l) const noexcept { return l == media_leg::a ? a_address : b_address; }
+};
+
+/// The local IP each leg's sockets should be bound to: a trunk's media_address (else
+/// its bind_address), the whitelisted static IP its provider expects media from. Empty
+/// = the media plane's own address (media.address).
+struct media_binding {
+  std::string a;
+  std::string b;
 };
 
 /// One leg after an offer/answer, as seen from that leg's peer.
@@ -90,9 +100,11 @@ class media_control {
   virtual ~media_control() = default;
   /// Events go to `l` (set once, before the first session).
   virtual void set_listener(listener* l) = 0;
-  /// Synchronous: the ports are needed for the SDP. Fails (the call gets 503) when the
-  /// media plane has no ports left or is not running; the string says why, for the log.
-  virtual result<media_endpoints, std::string> create_session(std::uint64_t session) = 0;
+  /// Synchronous: the ports are needed for the SDP. Each leg is bound on its `binding`
+  /// address, and the endpoints say where each leg is. Fails (the call gets 503) when
+  /// the media plane has no ports left, is not running, or an address will not do; the
+  /// string says why, for the log.
+  virtual result<media_endpoints, std::string> create_session(std::uint64_t session, const media_binding& binding) = 0;
   virtual void update_leg(std::uint64_t session, media_leg leg, const media_leg_update& update) = 0;
   /// on_media_closed follows.
   virtual void destroy_session(std::uint64_t session) = 0;

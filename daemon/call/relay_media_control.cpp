@@ -39,11 +39,39 @@ result<void, std::string> relay_media_control::start() {
   return {};
 }
 
-result<media_endpoints, std::string> relay_media_control::create_session(std::uint64_t session) {
-  auto ports = engine_.create_session(session);
-  if (!ports) return fail(std::string(media::to_string(ports.error())));
+namespace {
+
+// An empty text is the relay's default; so is a wildcard, which has nothing to put in c=.
+result<std::optional<boost::asio::ip::address>, std::string> bind_address_of(const std::string& text) {
+  if (text.empty()) return std::optional<boost::asio::ip::address>{};
+  boost::system::error_code ec;
+  const auto a = boost::asio::ip::make_address(text, ec);
+  if (ec) return fail("bad media address " + text);
+  if (a.is_unspecified()) return std::optional<boost::asio::ip::address>{};
+  return std::optional<boost::asio::ip::address>{a};
+}
+
+}  // namespace
+
+result<media_endpoints, std::string> relay_media_control::create_session(std::uint64_t session,
+                                                                         const media_binding& binding) {
+  auto a = bind_address_of(binding.a);
+  if (!a) return fail(a.error());
+  auto b = bind_address_of(binding.b);
+  if (!b) return fail(b.error());
+  auto ports = engine_.create_session(session, media::session_binding{*a, *b});
+  if (!ports) {
+    std::string why(media::to_string(ports.error()));
+    if (ports.error() == media::relay_error::bad_address) {
+      // Most likely a trunk's media_address is not configured on this host: say which.
+      why += ": cannot bind media on " + (*a ? a->value().to_string() : engine_.config().bind_address.to_string()) +
+             " (leg a) / " + (*b ? b->value().to_string() : engine_.config().bind_address.to_string()) + " (leg b)";
+    }
+    return fail(std::move(why));
+  }
   media_endpoints e;
-  e.address = advertised_.empty() ? engine_.config().bind_address.to_string() : advertised_;
+  e.a_address = advertised_.empty() ? ports->a_address.to_string() : advertised_;
+  e.b_address = advertised_.empty() ? ports->b_address.to_string() : advertised_;
   e.a_rtp = ports->a_rtp;
   e.a_rtcp = ports->a_rtcp;
   e.b_rtp = ports->b_rtp;

@@ -15,7 +15,9 @@ namespace voxedge::daemon {
 
 class relay_media_control final : public media_control, private media::relay_engine::listener {
  public:
-  /// `advertised_address`: the c= address our SDP gives; empty = the relay's bind address.
+  /// `advertised_address`: the c= address our SDP gives on every leg (NAT: it always
+  /// wins, like node.advertised_address in Via/Contact); empty = the address each leg
+  /// is bound to.
   relay_media_control(boost::asio::io_context& control, media::relay_config config, std::string advertised_address);
   ~relay_media_control() override;
 
@@ -26,7 +28,7 @@ class relay_media_control final : public media_control, private media::relay_eng
 
   // media_control
   void set_listener(media_control::listener* l) override { listener_ = l; }
-  result<media_endpoints, std::string> create_session(std::uint64_t session) override;
+  result<media_endpoints, std::string> create_session(std::uint64_t session, const media_binding& binding) override;
   void update_leg(std::uint64_t session, media_leg leg, const media_leg_update& update) override;
   void destroy_session(std::uint64_t session) override;
 

@@ -133,7 +133,7 @@ void session_relay::answer_locally(call_leg& x, sip::server_transaction_handle h
     const auto at = x.stream->index;
     const auto caps = answer_capabilities(basis, x.stream->direction);
     auto made = answer_offer(*offer, at, caps, local_media(media_, x.side(), at, offer->media.size()),
-                             x.version(media_.address), srtp(x), &*x.stream);
+                             x.version(media_.address(x.side())), srtp(x), &*x.stream);
     if (!made || at >= made->negotiated.streams.size() || !made->negotiated.streams[at].accepted()) {
       return respond(x, h, response(req, 488), invite);
     }
@@ -165,8 +165,8 @@ void session_relay::relay(call_leg& x, sip::server_transaction_handle h, sip::me
   const std::size_t y_index = y.stream ? y.stream->index : 0;
   const auto caps = keep_lines(carried_offer(offer, offer_index, previous), previous, y_index);
   const std::size_t lines = previous != nullptr ? previous->media.size() : 1;
-  auto forwarded = make_leg_offer(caps, local_media(media_, y.side(), y_index, lines), y.version(media_.address),
-                                  srtp(y), y.stream ? &*y.stream : nullptr);
+  auto forwarded = make_leg_offer(caps, local_media(media_, y.side(), y_index, lines),
+                                  y.version(media_.address(y.side())), srtp(y), y.stream ? &*y.stream : nullptr);
   auto out = y.make_request(method::invite);
   set_sdp(out, forwarded);
   out.add_header("Allow", call_allow);
@@ -244,7 +244,7 @@ void session_relay::on_final(sip::client_transaction_handle h, sip::message&& r)
   const auto& ys = negotiated->streams[y_index];
   const auto caps = answer_capabilities(ys, offered_direction(*answer, y_index));
   auto made = answer_offer(m.offer, m.index, caps, local_media(media_, x.side(), m.index, m.offer.media.size()),
-                           x.version(media_.address), srtp(x), x.stream ? &*x.stream : nullptr);
+                           x.version(media_.address(x.side())), srtp(x), x.stream ? &*x.stream : nullptr);
   if (!made || !made->negotiated.streams[m.index].accepted()) return finish(488, nullptr);
   y.local_sdp = std::move(m.forwarded);
   y.remote_sdp = std::move(*answer);

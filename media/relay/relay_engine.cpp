@@ -21,30 +21,35 @@ struct bound_pair {
   udp::socket rtcp;
 };
 
-bool bind_socket(udp::socket& s, const boost::asio::ip::address& address, std::uint16_t port) {
+boost::system::error_code bind_socket(udp::socket& s, const boost::asio::ip::address& address, std::uint16_t port) {
   boost::system::error_code ec;
   s.open(address.is_v6() ? udp::v6() : udp::v4(), ec);
   if (!ec) s.bind(udp::endpoint(address, port), ec);
   // The worker reads with MSG_DONTWAIT and never through a blocking Asio call; marking
   // the socket non-blocking too keeps any stray synchronous call from stalling it.
   if (!ec) s.non_blocking(true, ec);
-  return !ec;
+  return ec;
 }
 
-/// Sweeps the worker's pool once for a pair whose two ports both bind (another process
-/// may hold a port of our range: skip it, as the brief for a port range demands).
-std::optional<bound_pair> bind_pair(relay_worker& w, const boost::asio::ip::address& address) {
+/// Sweeps the worker's pool once for a pair whose two ports both bind on `address`
+/// (another process may hold a port of our range there: skip it, as the brief for a port
+/// range demands). Any other error (the address is not on this host) would fail on every
+/// port alike: the sweep stops at once and says so.
+result<bound_pair, relay_error> bind_pair(relay_worker& w, const boost::asio::ip::address& address) {
   port_pool& pool = w.ports();
   for (std::size_t attempt = 0; attempt < pool.size(); ++attempt) {
     const auto port = pool.acquire();
-    if (!port) return std::nullopt;
+    if (!port) break;
     bound_pair p{*port, udp::socket(w.io()), udp::socket(w.io())};
-    if (bind_socket(p.rtp, address, *port) && bind_socket(p.rtcp, address, static_cast<std::uint16_t>(*port + 1))) {
-      return p;
-    }
+    auto ec = bind_socket(p.rtp, address, *port);
+    if (!ec) ec = bind_socket(p.rtcp, address, static_cast<std::uint16_t>(*port + 1));
+    if (!ec) return p;
     pool.release(*port);
+    if (ec != boost::asio::error::address_in_use && ec != boost::asio::error::access_denied) {
+      return fail(relay_error::bad_address);
+    }
   }
-  return std::nullopt;
+  return fail(relay_error::ports_exhausted);
 }
 
 }  // namespace
@@ -56,6 +61,7 @@ std::string_view to_string(relay_error e) noexcept {
     case relay_error::not_started: return "not_started";
     case relay_error::duplicate_session: return "duplicate_session";
     case relay_error::ports_exhausted: return "ports_exhausted";
+    case relay_error::bad_address: return "bad_address";
     case relay_error::invalid_config: return "invalid_config";
   }
   return "unknown";
@@ -121,7 +127,7 @@ void relay_engine::stop() {
   sessions_.clear();
 }
 
-result<session_ports, relay_error> relay_engine::create_session(relay_session_id id) {
+result<session_ports, relay_error> relay_engine::create_session(relay_session_id id, const session_binding& binding) {
   if (!running_) return fail(relay_error::not_started);
   if (sessions_.contains(id)) return fail(relay_error::duplicate_session);
   // Least loaded first; a worker whose slice is full or whose ports will not bind
@@ -132,17 +138,28 @@ result<session_ports, relay_error> relay_engine::create_session(relay_session_id
   std::stable_sort(order.begin(), order.end(), [](const relay_worker* x, const relay_worker* y) {
     return x->assigned() < y->assigned() || (x->assigned() == y->assigned() && x->ports().free() > y->ports().free());
   });
+  const auto a_address = binding.a.value_or(config_.bind_address);
+  const auto b_address = binding.b.value_or(config_.bind_address);
   for (relay_worker* w : order) {
     if (w->ports().free() < 2) continue;
-    auto a = bind_pair(*w, config_.bind_address);
-    if (!a) continue;
-    auto b = bind_pair(*w, config_.bind_address);
-    if (!b) {
-      w->ports().release(a->rtp_port);
+    auto a = bind_pair(*w, a_address);
+    if (!a) {
+      if (a.error() == relay_error::bad_address) return fail(a.error());
       continue;
     }
-    session_ports ports{a->rtp_port, static_cast<std::uint16_t>(a->rtp_port + 1), b->rtp_port,
-                        static_cast<std::uint16_t>(b->rtp_port + 1), w->index()};
+    auto b = bind_pair(*w, b_address);
+    if (!b) {
+      w->ports().release(a->rtp_port);  // its sockets close as `a` goes
+      if (b.error() == relay_error::bad_address) return fail(b.error());
+      continue;
+    }
+    const session_ports ports{.a_rtp = a->rtp_port,
+                              .a_rtcp = static_cast<std::uint16_t>(a->rtp_port + 1),
+                              .b_rtp = b->rtp_port,
+                              .b_rtcp = static_cast<std::uint16_t>(b->rtp_port + 1),
+                              .worker = w->index(),
+                              .a_address = a_address,
+                              .b_address = b_address};
     auto session = std::make_unique<relay_session>(
         id, ports,
         std::array<udp::socket, 4>{std::move(a->rtp), std::move(a->rtcp), std::move(b->rtp), std::move(b->rtcp)},

@@ -47,6 +47,7 @@ enum class relay_error : std::uint8_t {
   not_started,        // create_session before start() or after stop()
   duplicate_session,  // the id is already in use
   ports_exhausted,    // no free port pair left in any worker's slice (or binds kept failing)
+  bad_address,        // a leg's address cannot be bound at all (not on this host, wrong family)
   invalid_config,     // start(): empty port range, fewer than two port pairs per worker, ...
 };
 std::string_view to_string(relay_error e) noexcept;
@@ -75,13 +76,22 @@ struct relay_config {
   unsigned batch_size = 32;
 };
 
-/// Where a session's sockets are bound (all on relay_config::bind_address).
+/// The local address each leg of a new session binds to (a trunk's whitelisted media
+/// IP); nullopt = relay_config::bind_address.
+struct session_binding {
+  std::optional<boost::asio::ip::address> a;
+  std::optional<boost::asio::ip::address> b;
+};
+
+/// Where a session's sockets are bound.
 struct session_ports {
   std::uint16_t a_rtp = 0;
   std::uint16_t a_rtcp = 0;
   std::uint16_t b_rtp = 0;
   std::uint16_t b_rtcp = 0;
   unsigned worker = 0;
+  boost::asio::ip::address a_address;  // leg a's RTP and RTCP sockets
+  boost::asio::ip::address b_address;  // leg b's
   friend bool operator==(const session_ports&, const session_ports&) = default;
 };
 
@@ -231,11 +241,15 @@ class relay_engine {
   /// on_session_closed. Control thread; idempotent.
   void stop();
 
-  /// Synchronous, control thread: binds four sockets (RTP+RTCP for each leg) in the
-  /// least loaded worker's slice and hands the session to that worker. Until update_leg
-  /// gives it remote endpoints, a symmetric leg latches to whoever sends first. An id
-  /// is free again once its on_session_closed has run.
-  result<session_ports, relay_error> create_session(relay_session_id id);
+  /// Synchronous, control thread: binds four sockets (RTP+RTCP for each leg, each leg on
+  /// its `binding` address, else relay_config::bind_address) in the least loaded
+  /// worker's slice and hands the session to that worker. A pair that will not bind on
+  /// a leg's address because it is taken there (by someone else) is skipped for the
+  /// next one; any other bind error fails at once with bad_address. A leg
+  /// sends from the socket it receives on, so its peer sees one address both ways.
+  /// Until update_leg gives it remote endpoints, a symmetric leg latches to whoever
+  /// sends first. An id is free again once its on_session_closed has run.
+  result<session_ports, relay_error> create_session(relay_session_id id, const session_binding& binding = {});
   /// Posted to the worker; unknown ids are ignored. A changed remote_rtp/remote_rtcp or
   /// latching mode resets the latch (re-INVITE moved the media).
   void update_leg(relay_session_id id, relay_leg leg, const leg_params& params);

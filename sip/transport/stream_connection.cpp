@@ -95,8 +95,10 @@ class basic_connection final : public stream_connection {
     }
   }
 
-  void start_connect(const tcp::endpoint& to, const std::string& server_name, bool verify) override {
+  void start_connect(const tcp::endpoint& to, const std::optional<asio::ip::address>& from,
+                     const std::string& server_name, bool verify) override {
     state_ = state::connecting;
+    if (from && !bind_local(to, *from)) return;
     if constexpr (is_tls) {
       server_name_ = normalize_server_name(server_name);
       if (!prepare_client_handshake(stream_.native_handle(), server_name_, verify)) {
@@ -146,6 +148,25 @@ class basic_connection final : public stream_connection {
     } else {
       return stream_;
     }
+  }
+
+  /// Binds the socket to `from` (port 0) before the connect, so the peer sees the
+  /// connection come from that address (a trunk's whitelisted IP).
+  bool bind_local(const tcp::endpoint& to, const asio::ip::address& from) {
+    auto& s = lowest();
+    boost::system::error_code ec;
+    s.open(to.protocol(), ec);
+    if (!ec) {
+      // Linux: the port is picked at connect time, by the whole 4-tuple, so outbound
+      // connections from one address do not each hold a port of the ephemeral range.
+      // Best effort: without it the bind picks the port itself.
+      const int one = 1;
+      ::setsockopt(s.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+      s.bind(tcp::endpoint(from, 0), ec);
+    }
+    if (!ec) return true;
+    post_failure("bind to " + from.to_string() + ": " + ec.message());
+    return false;
   }
 
   void post_failure(std::string why) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -70,10 +71,13 @@ class stream_connection : public std::enable_shared_from_this<stream_connection>
 
   /// Accepted socket: (TLS: handshake, then) read.
   virtual void start_accepted() = 0;
-  /// Outbound: connect, then (TLS) handshake with `server_name` as SNI, verifying the
-  /// chain and that name when `verify` (see prepare_client_handshake), then flush
-  /// queued writes. TCP ignores both.
-  virtual void start_connect(const boost::asio::ip::tcp::endpoint& to, const std::string& server_name,
+  /// Outbound: connect (from `from` when given: the local address is bound first, the
+  /// port left to the kernel), then (TLS) handshake with `server_name` as SNI, verifying
+  /// the chain and that name when `verify` (see prepare_client_handshake), then flush
+  /// queued writes. TCP ignores both. A bind that fails closes the connection as a
+  /// connect failure would.
+  virtual void start_connect(const boost::asio::ip::tcp::endpoint& to,
+                             const std::optional<boost::asio::ip::address>& from, const std::string& server_name,
                              bool verify) = 0;
   /// Queues bytes for writing; dropped if the connection is closing.
   virtual void send(std::string bytes) = 0;

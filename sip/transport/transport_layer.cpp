@@ -320,6 +320,14 @@ void transport_layer::send(const std::string& bytes, const peer& to) {
         report_error(to);
         return;
       }
+      // Leave from the address of the listener `to` names (the one a trunk's bind_address
+      // picked: its whitelisted IP), as UDP does by sending from the listener's socket. A
+      // wildcard listener, or none, leaves the choice to the kernel's routing.
+      std::optional<asio::ip::address> from;
+      if (to.listener >= 0 && static_cast<std::size_t>(to.listener) < slots_.size()) {
+        const auto& a = slots_[static_cast<std::size_t>(to.listener)].spec.address;
+        if (!a.is_unspecified() && a.is_v6() == to.address.is_v6()) from = a;
+      }
       peer p = to;
       p.connection_id = next_connection_id_++;
       p.listener = -1;
@@ -329,7 +337,8 @@ void transport_layer::send(const std::string& bytes, const peer& to) {
       ++stats_.connections_opened;
       adopt(c, identity ? identity->generation : 0);
       c->send(bytes);
-      c->start_connect(tcp::endpoint(to.address, to.port), identity ? identity->identity.server_name : std::string(),
+      c->start_connect(tcp::endpoint(to.address, to.port), from,
+                       identity ? identity->identity.server_name : std::string(),
                        identity != nullptr && identity->identity.verify);
       return;
     }

@@ -49,9 +49,10 @@ TEST(relay_media_control, relays_with_the_calls_rewrite_table_and_reports_on_clo
   relay.set_listener(&events);
   ASSERT_TRUE(relay.start().ok());
 
-  auto s = relay.create_session(7);
+  auto s = relay.create_session(7, media_binding{});
   ASSERT_TRUE(s.ok()) << s.error();
-  EXPECT_EQ(s->address, "192.0.2.99") << "the advertised address, not the bind address";
+  EXPECT_EQ(s->a_address, "192.0.2.99") << "the advertised address, not the bind address";
+  EXPECT_EQ(s->b_address, "192.0.2.99");
   EXPECT_EQ(s->a_rtcp, s->a_rtp + 1);
 
   media::test::udp_peer a;
@@ -82,6 +83,40 @@ TEST(relay_media_control, relays_with_the_calls_rewrite_table_and_reports_on_clo
   ASSERT_TRUE(run_until(control, [&] { return !events.closed.empty(); }));
   EXPECT_EQ(events.closed.front().first, 7u);
   EXPECT_GE(events.closed.front().second.a.packets_received, 1u);
+  relay.stop();
+}
+
+TEST(relay_media_control, each_leg_advertises_the_address_it_is_bound_to) {
+  boost::asio::io_context control;
+  media::relay_config cfg;
+  cfg.port_min = static_cast<std::uint16_t>(20000 + (::getpid() % 1000) * 8);
+  cfg.port_max = static_cast<std::uint16_t>(cfg.port_min + 7);
+  cfg.workers = 1;
+  cfg.stats_interval = 0s;
+  cfg.rtcp_interval = 0s;
+  relay_media_control relay(control, cfg, "");
+  recording_events events;
+  relay.set_listener(&events);
+  ASSERT_TRUE(relay.start().ok());
+
+  // Leg b on a trunk's media IP, leg a on the default; a wildcard means the default too.
+  auto s = relay.create_session(8, media_binding{"0.0.0.0", "127.0.0.2"});
+  ASSERT_TRUE(s.ok()) << s.error();
+  EXPECT_EQ(s->a_address, "127.0.0.1");
+  EXPECT_EQ(s->b_address, "127.0.0.2");
+
+  const auto bad = relay.create_session(9, media_binding{"", "192.0.2.1"});
+  ASSERT_FALSE(bad.ok()) << "an address this host does not have";
+  EXPECT_NE(bad.error().find("bad_address"), std::string::npos) << bad.error();
+  EXPECT_FALSE(relay.create_session(9, media_binding{"", "not-an-ip"}).ok());
+
+  relay.set_advertised_address("192.0.2.99");  // NAT: always wins, as in Via/Contact
+  relay.destroy_session(8);
+  ASSERT_TRUE(run_until(control, [&] { return !events.closed.empty(); }));
+  auto nat = relay.create_session(10, media_binding{"", "127.0.0.2"});
+  ASSERT_TRUE(nat.ok()) << nat.error();
+  EXPECT_EQ(nat->a_address, "192.0.2.99");
+  EXPECT_EQ(nat->b_address, "192.0.2.99");
   relay.stop();
 }
 

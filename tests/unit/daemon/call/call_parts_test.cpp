@@ -128,7 +128,7 @@ TEST(media_bridge, answer_and_rewrite_tables) {
       "v=0\r\no=a 1 1 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\n"
       "m=audio 40000 RTP/AVP 8 96\r\na=rtpmap:96 telephone-event/8000\r\n");
   media::session_version bv(media::make_connection("192.0.2.99"));
-  const media_endpoints ports{"192.0.2.99", 30000, 30001, 30002, 30003};
+  const media_endpoints ports{"192.0.2.99", "192.0.2.99", 30000, 30001, 30002, 30003};
   const auto b_offer =
       media::make_offer(carried_offer(a_offer, 0, nullptr), local_media(ports, media_leg::b, 0, 1), bv);
   EXPECT_EQ(b_offer.media[0].port, 30002);

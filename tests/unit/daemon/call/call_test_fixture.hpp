@@ -43,11 +43,17 @@ class fake_media final : public media_control {
   explicit fake_media(timer_service& timers) : timers_(timers) {}
 
   void set_listener(listener* l) override { listener_ = l; }
-  result<media_endpoints, std::string> create_session(std::uint64_t session) override {
+  /// Each leg is "bound" where the call asked (its trunk's media IP), else on media_ip.
+  result<media_endpoints, std::string> create_session(std::uint64_t session, const media_binding& binding) override {
     if (refuse) return fail(std::string("ports_exhausted"));
     created.push_back(session);
+    bindings.push_back(binding);
     const auto base = static_cast<std::uint16_t>(30000 + 4 * created.size());
-    return media_endpoints{media_ip, base, static_cast<std::uint16_t>(base + 1), static_cast<std::uint16_t>(base + 2),
+    return media_endpoints{binding.a.empty() ? media_ip : binding.a,
+                           binding.b.empty() ? media_ip : binding.b,
+                           base,
+                           static_cast<std::uint16_t>(base + 1),
+                           static_cast<std::uint16_t>(base + 2),
                            static_cast<std::uint16_t>(base + 3)};
   }
   void update_leg(std::uint64_t session, media_leg leg, const media_leg_update& u) override {
@@ -76,6 +82,7 @@ class fake_media final : public media_control {
   bool refuse = false;
   media_report final_report;
   std::vector<std::uint64_t> created;
+  std::vector<media_binding> bindings;  // what each create_session asked for, in order
   std::vector<std::uint64_t> destroyed;
   std::vector<update_record> updates;
 

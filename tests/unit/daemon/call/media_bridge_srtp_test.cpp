@@ -39,7 +39,7 @@ std::string offer(std::string_view proto, const std::vector<std::string>& crypto
 const std::string k80 = "1 AES_CM_128_HMAC_SHA1_80 inline:" + key_b64(30, 0x11);
 const std::string k32 = "2 AES_CM_128_HMAC_SHA1_32 inline:" + key_b64(30, 0x22);
 
-const media_endpoints ports{"192.0.2.99", 30000, 30001, 30002, 30003};
+const media_endpoints ports{"192.0.2.99", "192.0.2.99", 30000, 30001, 30002, 30003};
 
 /// The answer we would give on leg A for `offer_text`, relaying PCMA + events.
 result<media::sdp_answer, media::negotiation_error> answer(const std::string& offer_text, srtp_mode policy,

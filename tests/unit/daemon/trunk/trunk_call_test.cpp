@@ -235,6 +235,25 @@ TEST_F(trunk_call, a_stale_nonce_is_answered_once_more) {
   EXPECT_EQ(count_requests(carrier_ip, "INVITE"), 3u);
 }
 
+TEST_F(trunk_call, a_challenged_bye_is_answered_once) {
+  deliver(pbx_invite(), pbx());
+  deliver(response_from(carrier_ip, 200), carrier());
+  deliver(pbx_in_dialog("ACK", 10), pbx());
+  deliver(pbx_in_dialog("BYE", 11), pbx());
+  ASSERT_EQ(count_requests(carrier_ip, "BYE"), 1u);
+  auto challenge = sip::make_response(last_request(carrier_ip, "BYE"), 407);
+  challenge.add_header("Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"b1\", qop=\"auth\"");
+  deliver(challenge, carrier());
+  ASSERT_EQ(count_requests(carrier_ip, "BYE"), 2u);
+  const auto retry = last_request(carrier_ip, "BYE");
+  EXPECT_TRUE(retry.header_value("Proxy-Authorization"));
+  EXPECT_GT(retry.cseq.number, 1u);
+  auto again = sip::make_response(retry, 407);
+  again.add_header("Proxy-Authenticate", "Digest realm=\"carrier\", nonce=\"b2\", qop=\"auth\"");
+  deliver(again, carrier());
+  EXPECT_EQ(count_requests(carrier_ip, "BYE"), 2u) << "answered once only";
+}
+
 TEST_F(trunk_call, dns_failure_before_any_answer_fails_fast) {
   locator_.set_failure("NXDOMAIN");
   auto c = trunk_config();

@@ -302,6 +302,66 @@ TEST_F(relay_engine_test, port_exhaustion_and_reuse) {
   EXPECT_EQ(again->a_rtp, first->a_rtp);
 }
 
+TEST_F(relay_engine_test, a_leg_bound_to_its_own_address_receives_and_sends_there) {
+  start(test_config());  // relay_config::bind_address: 127.0.0.1
+  const auto trunk_ip = boost::asio::ip::make_address("127.0.0.2");
+  udp_peer a;
+  udp_peer b;
+  auto ports = engine().create_session(20, session_binding{std::nullopt, trunk_ip});
+  ASSERT_TRUE(ports.ok()) << to_string(ports.error());
+  EXPECT_EQ(ports->a_address, boost::asio::ip::make_address("127.0.0.1"));
+  EXPECT_EQ(ports->b_address, trunk_ip);
+  engine().update_leg(20, relay_leg::a, to(a));
+  engine().update_leg(20, relay_leg::b, to(b));
+
+  // Leg b listens on 127.0.0.2 only.
+  b.send_to(make_rtp(0x4444, 1, 160), udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), ports->b_rtp));
+  EXPECT_FALSE(a.receive_rtp(200ms)) << "nothing of leg b is bound on the default address";
+  b.send_to(make_rtp(0x4444, 2, 320), udp::endpoint(trunk_ip, ports->b_rtp));
+  udp::endpoint from;
+  ASSERT_TRUE(a.receive_rtp(2s, &from));
+  EXPECT_EQ(from, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), ports->a_rtp));
+
+  // What goes out to b's peer leaves from 127.0.0.2, the port b's peer sends to.
+  a.send(make_rtp(0x5555, 1, 160), ports->a_rtp);
+  ASSERT_TRUE(b.receive_rtp(2s, &from));
+  EXPECT_EQ(from, udp::endpoint(trunk_ip, ports->b_rtp));
+  const auto s = close(20);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->b.packets_received, 1u);
+  EXPECT_EQ(s->b.packets_sent, 1u);
+}
+
+TEST_F(relay_engine_test, a_port_taken_on_a_legs_address_is_skipped) {
+  start(test_config(4));
+  const auto trunk_ip = boost::asio::ip::make_address("127.0.0.2");
+  // Someone else holds the second pair's RTP port, but only on 127.0.0.2.
+  boost::asio::io_context io;
+  udp::socket squatter(io, udp::endpoint(trunk_ip, static_cast<std::uint16_t>(port_base() + 2)));
+  auto ports = engine().create_session(21, session_binding{std::nullopt, trunk_ip});
+  ASSERT_TRUE(ports.ok()) << to_string(ports.error());
+  EXPECT_EQ(ports->a_rtp, port_base());
+  EXPECT_EQ(ports->b_rtp, port_base() + 4) << "the taken pair was skipped for the next";
+  EXPECT_EQ(ports->b_address, trunk_ip);
+  // The skipped pair went back to the pool: on the default address it binds.
+  auto other = engine().create_session(22);
+  ASSERT_TRUE(other.ok()) << to_string(other.error());
+  EXPECT_EQ(other->a_rtp, port_base() + 6);
+  EXPECT_EQ(other->b_rtp, port_base() + 2);
+  EXPECT_EQ(other->b_address, boost::asio::ip::make_address("127.0.0.1"));
+}
+
+TEST_F(relay_engine_test, an_address_not_on_this_host_fails_at_once_and_keeps_no_ports) {
+  start(test_config(4));
+  // TEST-NET-1 (RFC 5737): no interface has it.
+  const auto r = engine().create_session(23, session_binding{std::nullopt, boost::asio::ip::make_address("192.0.2.1")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), relay_error::bad_address);
+  EXPECT_EQ(engine().metrics()[0].ports_in_use, 0u);
+  EXPECT_EQ(engine().session_count(), 0u);
+  EXPECT_TRUE(engine().create_session(23).ok()) << "the id was never taken";
+}
+
 TEST_F(relay_engine_test, sessions_spread_over_workers) {
   auto c = test_config(8);
   c.workers = 2;

@@ -39,34 +39,41 @@ inline bytes make_rtp(std::uint32_t ssrc, std::uint16_t seq, std::uint32_t ts, s
   return b;
 }
 
-/// A peer of the relay: one UDP socket on loopback.
+/// A peer of the relay: one UDP socket on loopback (127.0.0.1 unless told otherwise;
+/// Linux routes all of 127/8 to lo).
 class udp_peer {
  public:
-  udp_peer() : socket_(io_, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)) {
+  explicit udp_peer(const char* address = "127.0.0.1")
+      : socket_(io_, udp::endpoint(boost::asio::ip::make_address(address), 0)) {
     // Room for a whole test's packets, so the peer can read after sending.
     socket_.set_option(boost::asio::socket_base::receive_buffer_size(1 << 20));
   }
   udp::endpoint endpoint() const { return socket_.local_endpoint(); }
   void send(std::span<const std::uint8_t> b, std::uint16_t port) {
-    socket_.send_to(boost::asio::buffer(b.data(), b.size()),
-                    udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    send_to(b, udp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
   }
-  /// The next datagram, or nullopt after `timeout`.
-  std::optional<bytes> receive(std::chrono::milliseconds timeout = 2s) {
+  void send_to(std::span<const std::uint8_t> b, const udp::endpoint& to) {
+    socket_.send_to(boost::asio::buffer(b.data(), b.size()), to);
+  }
+  /// The next datagram, or nullopt after `timeout`; `from` gets its source.
+  std::optional<bytes> receive(std::chrono::milliseconds timeout = 2s, udp::endpoint* from = nullptr) {
     pollfd p{socket_.native_handle(), POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return std::nullopt;
     bytes b(2048);
-    const ssize_t n = ::recv(socket_.native_handle(), b.data(), b.size(), MSG_DONTWAIT);
-    if (n < 0) return std::nullopt;
-    b.resize(static_cast<std::size_t>(n));
+    udp::endpoint source;
+    boost::system::error_code ec;
+    const std::size_t n = socket_.receive_from(boost::asio::buffer(b), source, 0, ec);
+    if (ec) return std::nullopt;
+    b.resize(n);
+    if (from != nullptr) *from = source;
     return b;
   }
   /// The next datagram whose first bytes say RTP (RTCP is skipped), or nullopt.
-  std::optional<bytes> receive_rtp(std::chrono::milliseconds timeout = 2s) {
+  std::optional<bytes> receive_rtp(std::chrono::milliseconds timeout = 2s, udp::endpoint* from = nullptr) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      auto b =
-          receive(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+      auto b = receive(
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()), from);
       if (!b) return std::nullopt;
       if (classify_packet(*b) == packet_kind::rtp) return b;
     }

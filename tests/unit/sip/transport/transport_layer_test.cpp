@@ -3,6 +3,8 @@
 #include "sip/transport/transport_layer.hpp"
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -171,6 +173,83 @@ TEST_F(transport_layer_test, outbound_tcp_connects_and_reuses_the_connection) {
   ASSERT_TRUE(run_until([&] { return n == expected.size(); }));
   EXPECT_EQ(got, expected);
   EXPECT_EQ(layer_.stats().connections_opened, 1u) << "the second request reused the first connection";
+}
+
+/// Accepts one TCP connection on 127.0.0.1 and says where it came from.
+std::optional<tcp::endpoint> accept_one(asio::io_context& io, tcp::acceptor& server,
+                                        const std::function<bool(const std::function<bool()>&)>& run_until) {
+  tcp::socket accepted(io);
+  bool ok = false;
+  server.async_accept(accepted, [&](auto ec) { ok = !ec; });
+  if (!run_until([&] { return ok; })) return std::nullopt;
+  return accepted.remote_endpoint();
+}
+
+TEST_F(transport_layer_test, outbound_tcp_leaves_from_the_listeners_address) {
+  // The trunk's listener is on its whitelisted IP (127.0.0.2; all of 127/8 is on lo).
+  const auto whitelisted = asio::ip::make_address("127.0.0.2");
+  listen(transport_kind::tcp);
+  const auto trunk = layer_.add_listener({"trunk", transport_kind::tcp, whitelisted, 0, nullptr});
+  ASSERT_TRUE(trunk.ok()) << trunk.error();
+  tcp::acceptor server(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  peer to;
+  to.transport = transport_kind::tcp;
+  to.address = asio::ip::make_address("127.0.0.1");
+  to.port = server.local_endpoint().port();
+  to.listener = *trunk;
+  layer_.send(options("TCP", 5999, "from-trunk"), to);
+  const auto from = accept_one(io_, server, [this](const std::function<bool()>& done) { return run_until(done); });
+  ASSERT_TRUE(from);
+  EXPECT_EQ(from->address(), whitelisted) << "not the kernel's choice (127.0.0.1)";
+  EXPECT_NE(from->port(), port_of(*trunk)) << "a port of its own, not the listener's";
+}
+
+TEST_F(transport_layer_test, outbound_tcp_from_a_wildcard_listener_leaves_as_routed) {
+  const auto any = layer_.add_listener({"any", transport_kind::tcp, asio::ip::make_address("0.0.0.0"), 0, nullptr});
+  ASSERT_TRUE(any.ok()) << any.error();
+  tcp::acceptor server(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  peer to;
+  to.transport = transport_kind::tcp;
+  to.address = asio::ip::make_address("127.0.0.1");
+  to.port = server.local_endpoint().port();
+  to.listener = *any;
+  layer_.send(options("TCP", 5999, "from-any"), to);
+  const auto from = accept_one(io_, server, [this](const std::function<bool()>& done) { return run_until(done); });
+  ASSERT_TRUE(from);
+  EXPECT_EQ(from->address(), asio::ip::make_address("127.0.0.1"));
+}
+
+/// Records what a lone connection reports (no transport layer around it).
+struct lone_owner final : connection_owner {
+  void on_frame(std::string_view, const peer&) override {}
+  void on_tls_handshake(const stream_connection&, const tls_failure_info*) override {}
+  void on_connection_closed(std::uint64_t, const peer&, bool failed_, std::string_view why_) override {
+    closed = true;
+    failed = failed_;
+    why = why_;
+  }
+  transport_stats& counters() override { return stats; }
+  transport_stats stats;
+  bool closed = false;
+  bool failed = false;
+  std::string why;
+};
+
+TEST_F(transport_layer_test, a_source_address_that_will_not_bind_fails_like_a_connect) {
+  lone_owner owner;
+  peer p;
+  p.transport = transport_kind::tcp;
+  p.address = asio::ip::make_address("127.0.0.1");
+  p.port = 9;
+  p.connection_id = 1;
+  auto c = make_outbound_connection(io_, nullptr, p, owner, timers_, connection_settings{});
+  c->send("never sent");
+  // TEST-NET-1 (RFC 5737): no interface has it.
+  c->start_connect(tcp::endpoint(p.address, p.port), asio::ip::make_address("192.0.2.1"), {}, false);
+  ASSERT_TRUE(run_until([&] { return owner.closed; }));
+  EXPECT_TRUE(owner.failed);
+  EXPECT_TRUE(owner.why.starts_with("bind to 192.0.2.1")) << owner.why;
+  EXPECT_EQ(owner.stats.connect_failures, 1u);
 }
 
 TEST_F(transport_layer_test, connect_failure_is_reported_as_transport_error) {
