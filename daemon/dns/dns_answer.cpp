@@ -50,8 +50,8 @@ std::uint32_t clamp_ttl(int ttl) { return ttl < 0 ? 0u : static_cast<std::uint32
 
 std::string host_name(const char* s) {
   std::string_view v = s == nullptr ? std::string_view{} : std::string_view{s};
-  // A root-terminated name loses its final dot; an escaped one ("a\\." for a dot inside a
-  // label, as c-ares writes it) is part of the label and stays.
+  // A root-terminated name loses its final dot; a backslash-escaped one (c-ares's
+  // spelling of a dot inside a label) is part of the label and stays.
   if (v.size() > 1 && v.back() == '.' && v[v.size() - 2] != '\\') v.remove_suffix(1);
   return v.empty() ? std::string(".") : std::string(v);
 }
