@@ -107,38 +107,41 @@ std::optional<std::uint32_t> min_answer_ttl(const unsigned char* buf, int length
 
 // --- reply parsing -------------------------------------------------------------------
 
-result<address_answer, dns_error> parse_a(const unsigned char* buf, int len) {
-  std::array<ares_addrttl, max_addresses_per_family> ttls{};
+namespace {
+
+// ares_parse_a_reply and ares_parse_aaaa_reply differ only in their record type and how
+// an address is read out of it.
+template <class Record, class Parse, class ToAddress>
+result<address_answer, dns_error> parse_addresses(const unsigned char* buf, int len, Parse parse, ToAddress to_address) {
+  std::array<Record, max_addresses_per_family> ttls{};
   int n = max_addresses_per_family;
-  const int rc = ares_parse_a_reply(buf, len, nullptr, ttls.data(), &n);
+  const int rc = parse(buf, len, nullptr, ttls.data(), &n);
   if (rc != ARES_SUCCESS) return fail(from_ares(rc));
   if (n <= 0) return fail(dns_error::no_data);
   address_answer out;
   out.ttl = clamp_ttl(ttls[0].ttl);
   for (int i = 0; i < n; ++i) {
     const auto& t = ttls[static_cast<std::size_t>(i)];
-    out.addresses.emplace_back(boost::asio::ip::address_v4(ntohl(t.ipaddr.s_addr)));
+    out.addresses.emplace_back(to_address(t));
     out.ttl = std::min(out.ttl, clamp_ttl(t.ttl));
   }
   return out;
 }
 
+}  // namespace
+
+result<address_answer, dns_error> parse_a(const unsigned char* buf, int len) {
+  return parse_addresses<ares_addrttl>(buf, len, ares_parse_a_reply, [](const ares_addrttl& t) {
+    return boost::asio::ip::address(boost::asio::ip::address_v4(ntohl(t.ipaddr.s_addr)));
+  });
+}
+
 result<address_answer, dns_error> parse_aaaa(const unsigned char* buf, int len) {
-  std::array<ares_addr6ttl, max_addresses_per_family> ttls{};
-  int n = max_addresses_per_family;
-  const int rc = ares_parse_aaaa_reply(buf, len, nullptr, ttls.data(), &n);
-  if (rc != ARES_SUCCESS) return fail(from_ares(rc));
-  if (n <= 0) return fail(dns_error::no_data);
-  address_answer out;
-  out.ttl = clamp_ttl(ttls[0].ttl);
-  for (int i = 0; i < n; ++i) {
-    const auto& t = ttls[static_cast<std::size_t>(i)];
+  return parse_addresses<ares_addr6ttl>(buf, len, ares_parse_aaaa_reply, [](const ares_addr6ttl& t) {
     boost::asio::ip::address_v6::bytes_type bytes{};
     std::memcpy(bytes.data(), t.ip6addr._S6_un._S6_u8, bytes.size());
-    out.addresses.emplace_back(boost::asio::ip::address_v6(bytes));
-    out.ttl = std::min(out.ttl, clamp_ttl(t.ttl));
-  }
-  return out;
+    return boost::asio::ip::address(boost::asio::ip::address_v6(bytes));
+  });
 }
 
 result<srv_answer, dns_error> parse_srv(const unsigned char* buf, int len) {

@@ -8,19 +8,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509err.h>
 
+#include "daemon/tls/openssl_error.hpp"
+
 namespace voxedge::daemon {
 
 namespace ssl = boost::asio::ssl;
 
 namespace {
-
-std::string openssl_error(const std::string& what) {
-  const unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return what;
-  const char* reason = ERR_reason_error_string(e);
-  return what + ": " + (reason != nullptr ? reason : "OpenSSL error " + std::to_string(e));
-}
 
 /// Where OpenSSL looks when told to use the system store, honouring SSL_CERT_FILE and
 /// SSL_CERT_DIR as OpenSSL itself does.

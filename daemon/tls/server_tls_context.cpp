@@ -4,22 +4,12 @@
 #include <openssl/ssl.h>
 #include <openssl/x509err.h>
 
+#include "daemon/tls/openssl_error.hpp"
 #include "daemon/tls/self_signed_certificate.hpp"
 
 namespace voxedge::daemon {
 
 namespace ssl = boost::asio::ssl;
-
-namespace {
-std::string openssl_error(const std::string& what) {
-  const unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return what;
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return what + ": " + buf;
-}
-}  // namespace
 
 result<std::shared_ptr<ssl::context>, std::string> make_server_tls_context(const config::tls_settings& tls,
                                                                            const std::string& state_dir,
