@@ -124,8 +124,10 @@ bool application::start() {
     spdlog::critical("tls: cannot build the client context: {}", ctx.error());
     return false;
   }
-  if (auto r = apply_tls_identities(config_); !r) {
-    spdlog::critical("{}", r.error());
+  if (auto ids = build_tls_identities(config_); ids) {
+    commit_tls_identities(std::move(ids).value());
+  } else {
+    spdlog::critical("{}", ids.error());
     return false;
   }
   if (!start_calls()) return false;
@@ -262,8 +264,8 @@ result<void, std::string> application::apply_routing(const config::config& cfg) 
   return {};
 }
 
-result<void, std::string> application::apply_tls_identities(const config::config& next) {
-  std::vector<std::pair<std::string, sip::tls_identity>> built;
+result<application::tls_identities, std::string> application::build_tls_identities(const config::config& next) {
+  tls_identities built;
   for (const auto& t : next.trunks) {
     if (t.outbound.transport != config::sip_transport::tls) continue;
     const auto uri = sip::parse_uri(t.outbound.uri);
@@ -271,6 +273,10 @@ result<void, std::string> application::apply_tls_identities(const config::config
     if (!id) return fail("trunk " + t.name + ": tls: " + id.error());
     built.emplace_back(t.name, std::move(id).value());
   }
+  return built;
+}
+
+void application::commit_tls_identities(tls_identities built) {
   std::vector<std::string> names;
   for (auto& [name, id] : built) {
     spdlog::info("tls: trunk {} connects as a client to \"{}\"{}", name, id.server_name,
@@ -282,7 +288,6 @@ result<void, std::string> application::apply_tls_identities(const config::config
     if (std::find(names.begin(), names.end(), old) == names.end()) transport_->remove_tls_identity(old);
   }
   tls_identities_ = std::move(names);
-  return {};
 }
 
 result<void, std::string> application::apply_listeners(const config::config& next) {
@@ -394,16 +399,24 @@ void application::reload() {
     for (const auto& p : loaded.error()) spdlog::error("reload: {}", p);
     failure = std::to_string(loaded.error().size()) + " problem(s) in " + config_path_;
   } else {
-    auto& env = trunks_->environment();
-    env.user_agent = loaded->node.user_agent;
-    env.ttl_floor = std::chrono::seconds(loaded->dns.ttl_floor_s);
-    env.ttl_ceiling = std::chrono::seconds(loaded->dns.ttl_ceiling_s);
-    if (auto id = apply_tls_identities(*loaded); !id) {
-      failure = id.error();
-    } else if (auto t = trunks_->apply(*loaded); !t) {
-      failure = t.error();
+    // Everything that can fail is built first; the running state changes only after the
+    // last fallible step (listeners roll themselves back), so a rejected file leaves
+    // nothing half-applied.
+    auto ids = build_tls_identities(*loaded);
+    auto trunks = ids ? trunks_->prepare(*loaded) : fail(std::string());
+    if (!ids) {
+      failure = ids.error();
+    } else if (!trunks) {
+      failure = trunks.error();
     } else if (auto r = apply_listeners(*loaded); !r) {
       failure = r.error();
+    } else {
+      auto& env = trunks_->environment();
+      env.user_agent = loaded->node.user_agent;
+      env.ttl_floor = std::chrono::seconds(loaded->dns.ttl_floor_s);
+      env.ttl_ceiling = std::chrono::seconds(loaded->dns.ttl_ceiling_s);
+      commit_tls_identities(std::move(ids).value());
+      trunks_->commit(std::move(trunks).value());
     }
   }
   if (failure) {
@@ -446,6 +459,12 @@ void application::finish_stop() {
   }
   if (uas_) uas_->attach_calls(nullptr);
   if (trunks_) trunks_->stop();
+  // DNS lookups in flight would re-arm timers and keep the loop alive.
+  names_.reset();
+  if (trunks_) trunks_->environment().locator = nullptr;
+  target_locator_.reset();
+  locator_.reset();
+  resolver_.reset();
   if (relay_) relay_->stop();
   if (transport_) transport_->shutdown();
   // Pending timers (transactions, watchdog, lag monitor) are dropped: once the sockets
@@ -454,11 +473,9 @@ void application::finish_stop() {
 }
 
 bool application::refused_by_acl(const sip::message& m, const sip::peer& from) {
-  // Responses match our own transactions; requests with a To tag are in a dialog (or get
-  // 481); ACK and CANCEL follow an INVITE that passed. Only new requests are screened.
-  if (!m.is_request || !m.to.tag().empty() || m.method_id == sip::method::ack || m.method_id == sip::method::cancel) {
-    return false;
-  }
+  // Responses match our own transactions. Every request is screened, in-dialog ones too:
+  // a BYE or re-INVITE from an address no trunk owns is not the provider's.
+  if (!m.is_request) return false;
   if (!classifier_ || !addressing_ || addressing_->side_of(from.listener) != config::listener_side::trunk) return false;
   if (classifier_->classify(from.address, config::listener_side::trunk).type != call_source::kind::unknown) {
     return false;
@@ -479,7 +496,8 @@ bool application::refused_by_acl(const sip::message& m, const sip::peer& from) {
                  m.method_name, m.request_uri.to_string(), from.to_string(), where,
                  drop ? "dropped" : "refused with 403", n);
   }
-  if (!drop) transport_->respond_stateless(m, from, 403, "Forbidden");
+  // An ACK is never answered (RFC 3261 §17.2.1).
+  if (!drop && m.method_id != sip::method::ack) transport_->respond_stateless(m, from, 403, "Forbidden");
   return true;
 }
 

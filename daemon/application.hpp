@@ -64,7 +64,9 @@ class application final : public sip::transport_layer::listener, private dns::na
   result<void, std::string> apply_listeners(const config::config& next);
   /// The TLS client identity of every TLS trunk (SNI, verification, client certificate),
   /// registered with the transport under the trunk's name; all built before any is swapped.
-  result<void, std::string> apply_tls_identities(const config::config& next);
+  using tls_identities = std::vector<std::pair<std::string, sip::tls_identity>>;
+  static result<tls_identities, std::string> build_tls_identities(const config::config& next);
+  void commit_tls_identities(tls_identities built);
   void apply_runtime_settings(const config::config& next);
   void register_metrics();
 

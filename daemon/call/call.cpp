@@ -117,7 +117,18 @@ void call::start(sip::server_transaction_handle h, sip::message&& invite, const 
     a_.set_local(*local, options_.contact_user, sips);
     // The connection A's INVITE came on: where in-dialog requests go when the dialog's
     // remote target cannot be reached as securely (call_leg::request_target).
-    if (from.transport == sip::transport_kind::tls) a_.set_fallback_target(from);
+    if (from.transport == sip::transport_kind::tls) {
+      auto back = from;
+      // Towards a TLS trunk, new connections use the trunk's identity (SNI, verification,
+      // client certificate), as its outbound calls do.
+      if (origin.source.type == call_source::kind::trunk && ctx_.trunks != nullptr) {
+        if (const auto t = ctx_.trunks->find(origin.source.name);
+            t && t->config().outbound.transport == config::sip_transport::tls) {
+          back.tls_identity = t->name();
+        }
+      }
+      a_.set_fallback_target(back);
+    }
   } else {
     return fail_early(500, "internal error", "no address for the listener the INVITE arrived on");
   }
@@ -355,11 +366,13 @@ void call::resend_b_invite(sip::message m) {
 
 void call::on_attempt_timeout() {
   if (b_heard_ || b_invite_done_ || a_final_sent_ || state_ == call_state::ending) return;
-  // Nothing at all from this target, not even 100 Trying: give up on it (§9.1 forbids a
-  // CANCEL before a provisional, so the transaction is simply dropped) and move on.
+  // Nothing at all from this target, not even 100 Trying: give up on it and move on. The
+  // CANCEL is held by the transaction layer until a provisional arrives (§9.1), so a
+  // target that was only slow stops ringing instead of ringing a second phone; if
+  // nothing ever comes, Timer B ends it quietly.
   const auto h = b_invite_tx_;
   pending_.erase(h.id);
-  ctx_.transactions.terminate(h);
+  track(ctx_.transactions.send_cancel(h, *this), {outgoing::cancel, media_leg::b, {}, {}, false});
   b_invite_done_ = true;
   spdlog::info("call[{}]: no response from {} within {} ms", uid_, b_peer_.to_string(),
                trunk_->config().outbound.attempt_timeout_ms);
@@ -371,7 +384,10 @@ bool call::try_next_target(std::string_view why) {
     ++b_target_index_;
     const auto& next = b_targets_[b_target_index_];
     // Skip what went down (pings, other calls) since this call took its list.
-    if (const auto* now = trunk_->targets().find(next.key); now != nullptr && !now->up) continue;
+    if (const auto* now = trunk_->targets().find(next.key);
+        now != nullptr && (!now->up || now->retry_after_until > ctx_.timers.now())) {
+      continue;
+    }
     if (!use_target(next)) continue;
     trunk_->count_failover();
     spdlog::warn("call[{}]: trunk {}: {}; failing over to {}", uid_, trunk_->name(), why, next.key.to_string());
@@ -579,7 +595,13 @@ void call::on_invite_failure(int status, std::string_view phrase, const sip::mes
       spdlog::warn("call[{}]: trunk {}: {}: {}", uid_, trunk_->name(), what, unreachable_hint(status == 408));
       if (!progressed && try_next_target(what)) return;
     } else {
-      trunk_->report_answered(key);
+      // Any answer proves the target alive, except 503: it is refusing work (§21.5.4), as
+      // the pings count it too.
+      if (status == 503) {
+        trunk_->report_unreachable(key, "answered 503 " + std::string(phrase));
+      } else {
+        trunk_->report_answered(key);
+      }
       if ((status == 401 || status == 407) && answer_challenge(*r)) return;
       if (status == 503) {
         if (const auto ra = retry_after(*r)) trunk_->report_retry_after(key, *ra);
@@ -767,10 +789,9 @@ void call::on_final(sip::client_transaction_handle h, sip::message&& response) {
       return on_invite_failure(status, response.reason, &response);
     case outgoing::info: return on_relayed_final(p, status, response.reason, &response);
     case outgoing::bye:
-      if ((status == 401 || status == 407) && !p.authorized) {
-        return send_bye(p.to == media_leg::a ? a_ : b_, p.reason, &response);
-      }
-      [[fallthrough]];
+      if ((status == 401 || status == 407) && !p.authorized) send_bye(p.to == media_leg::a ? a_ : b_, p.reason, &response);
+      if (status >= 300) spdlog::debug("call[{}]: BYE answered {}", uid_, status);
+      return maybe_finish();
     case outgoing::cancel:
       if (status >= 300) spdlog::debug("call[{}]: {} answered {}", uid_, response.cseq.method_name, status);
       return;
@@ -788,6 +809,7 @@ void call::on_client_failure(sip::client_transaction_handle h, int status, std::
     return on_invite_failure(status, phrase, nullptr);
   }
   if (p.kind == outgoing::info) return on_relayed_final(p, status, phrase, nullptr);
+  if (p.kind == outgoing::bye) maybe_finish();
 }
 
 void call::on_timeout(sip::client_transaction_handle h) { on_client_failure(h, 408, "Request Timeout"); }
@@ -945,6 +967,15 @@ void call::end(std::string_view end_reason, hangup_party by, int a_status, const
 void call::maybe_finish() {
   if (state_ != call_state::ending || finished_) return;
   if (media_open_ || !b_invite_done_ || bye_to_a_after_ack_) return;
+  // A BYE still out to a trunk we hold credentials for may be challenged (RFC 3261
+  // §22.2) and need its retry: wait for its answer (Timer F bounds it).
+  if (std::any_of(pending_.begin(), pending_.end(), [this](const auto& e) {
+        if (e.second.kind != outgoing::bye || e.second.authorized) return false;
+        const auto trunk = trunk_of(e.second.to);
+        return trunk && trunk->has_credentials();
+      })) {
+    return;
+  }
   finish();
 }
 

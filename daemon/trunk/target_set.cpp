@@ -23,10 +23,15 @@ bool target_set::replace(std::vector<trunk_target> located) {
   return changed;
 }
 
-std::vector<trunk_target> target_set::candidates(time_point now) const {
+std::vector<trunk_target> target_set::candidates(time_point now, duration retry_down_after) const {
   std::vector<trunk_target> out;
   for (const auto& t : targets_) {
     if (t.up && t.retry_after_until <= now) out.push_back(t);
+  }
+  if (retry_down_after > duration::zero()) {
+    for (const auto& t : targets_) {
+      if (!t.up && t.retry_after_until <= now && t.down_since + retry_down_after <= now) out.push_back(t);
+    }
   }
   return out;
 }
@@ -41,13 +46,18 @@ target_set::change target_set::record_success(const target_key& k, std::optional
   return change::went_up;
 }
 
-target_set::change target_set::record_failure(const target_key& k, std::string_view why) {
+target_set::change target_set::record_failure(const target_key& k, std::string_view why, time_point now) {
   auto* t = find_mutable(k);
   if (t == nullptr) return change::none;
   t->last_problem = std::string(why);
   if (t->failures < UINT32_MAX) ++t->failures;
-  if (!t->up || t->failures < down_after_) return change::none;
+  if (!t->up) {
+    t->down_since = now;  // a failed retry starts the wait again
+    return change::none;
+  }
+  if (t->failures < down_after_) return change::none;
   t->up = false;
+  t->down_since = now;
   return change::went_down;
 }
 

@@ -44,6 +44,7 @@ struct trunk_target {
   bool up = true;
   std::uint32_t failures = 0;        ///< in a row
   time_point retry_after_until{};    ///< out of rotation until then (503 Retry-After)
+  time_point down_since{};           ///< when it was last marked down
   std::optional<duration> last_rtt;  ///< of the last answered OPTIONS ping
   std::string last_problem;          ///< why it last failed, for logs and /metrics
 };
@@ -61,10 +62,12 @@ class target_set {
   bool replace(std::vector<trunk_target> located);
 
   /// The targets a new call may try, in order: up and not held back by Retry-After.
-  std::vector<trunk_target> candidates(time_point now) const;
+  /// `retry_down_after` > 0: a target down for that long is tried again (after the up
+  /// ones), for trunks without pings, where nothing else would ever bring it back.
+  std::vector<trunk_target> candidates(time_point now, duration retry_down_after = duration::zero()) const;
 
   change record_success(const target_key& k, std::optional<duration> rtt = std::nullopt);
-  change record_failure(const target_key& k, std::string_view why);
+  change record_failure(const target_key& k, std::string_view why, time_point now = {});
   /// A 503 with Retry-After: skip `k` until `until`.
   void hold_until(const target_key& k, time_point until);
 

@@ -102,7 +102,7 @@ class trunk_runtime::pinger final : private sip::transaction_layer::client_liste
 
   void fail(const std::string& why) {
     ++owner_.counters_.options_failed;
-    owner_.note_change(key_, owner_.targets_.record_failure(key_, why), why);
+    owner_.note_change(key_, owner_.targets_.record_failure(key_, why, owner_.env_.timers.now()), why);
   }
 
   void on_provisional(sip::client_transaction_handle, sip::message&&) override {}
@@ -172,7 +172,11 @@ void trunk_runtime::adopt(const trunk_runtime& previous) {
   if (located_) schedule_locate(previous.located_ ? env_.ttl_floor : duration::zero());
 }
 
-std::vector<trunk_target> trunk_runtime::candidates() const { return targets_.candidates(env_.timers.now()); }
+std::vector<trunk_target> trunk_runtime::candidates() const {
+  // Without pings only a call can find out that a dead target is back.
+  const duration retry = cfg_.options_interval_s == 0 ? retry_down_without_pings : duration::zero();
+  return targets_.candidates(env_.timers.now(), retry);
+}
 
 std::string trunk_runtime::why_unavailable() const {
   if (!uri_) return "outbound URI " + cfg_.outbound.uri + " does not parse";
@@ -190,7 +194,7 @@ std::string trunk_runtime::why_unavailable() const {
 void trunk_runtime::report_answered(const target_key& k) { note_change(k, targets_.record_success(k), {}); }
 
 void trunk_runtime::report_unreachable(const target_key& k, std::string_view why) {
-  note_change(k, targets_.record_failure(k, why), why);
+  note_change(k, targets_.record_failure(k, why, env_.timers.now()), why);
 }
 
 void trunk_runtime::report_retry_after(const target_key& k, duration d) {
@@ -325,8 +329,8 @@ trunk_directory::trunk_directory(trunk_environment env) : env_(std::move(env)) {
 
 trunk_directory::~trunk_directory() { stop(); }
 
-result<void, std::string> trunk_directory::apply(const config::config& cfg) {
-  std::map<std::string, std::shared_ptr<trunk_runtime>> next;
+result<trunk_directory::trunk_map, std::string> trunk_directory::prepare(const config::config& cfg) {
+  trunk_map next;
   for (const auto& t : cfg.trunks) {
     std::string password;
     if (t.credentials) {
@@ -336,6 +340,17 @@ result<void, std::string> trunk_directory::apply(const config::config& cfg) {
     }
     next[t.name] = std::make_shared<trunk_runtime>(env_, t, std::move(password));
   }
+  return next;
+}
+
+result<void, std::string> trunk_directory::apply(const config::config& cfg) {
+  auto next = prepare(cfg);
+  if (!next) return fail(next.error());
+  commit(std::move(next).value());
+  return {};
+}
+
+void trunk_directory::commit(trunk_map next) {
   for (auto& [name, t] : next) {
     const auto old = trunks_.find(name);
     if (old != trunks_.end() && same_outbound(old->second->config(), t->config())) t->adopt(*old->second);
@@ -343,7 +358,6 @@ result<void, std::string> trunk_directory::apply(const config::config& cfg) {
   for (auto& [name, t] : trunks_) t->stop();
   trunks_ = std::move(next);
   for (auto& [name, t] : trunks_) t->start();
-  return {};
 }
 
 std::shared_ptr<trunk_runtime> trunk_directory::find(std::string_view name) const {

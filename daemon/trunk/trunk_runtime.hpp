@@ -73,6 +73,10 @@ struct trunk_counters {
 
 class trunk_runtime final : public std::enable_shared_from_this<trunk_runtime> {
  public:
+  /// With options_interval_s 0, a target marked down by call outcomes is tried again
+  /// after this long (nothing else would bring it back).
+  static constexpr duration retry_down_without_pings = std::chrono::seconds(30);
+
   /// `password` is the content of credentials.password_file (trailing newline removed).
   trunk_runtime(trunk_environment& env, config::trunk cfg, std::string password);
   ~trunk_runtime();
@@ -154,13 +158,19 @@ class trunk_directory {
   explicit trunk_directory(trunk_environment env);
   ~trunk_directory();
 
-  /// Builds the trunks of `cfg` (reading password files); trunks whose name and
-  /// outbound settings are unchanged keep their state. The error names the first
-  /// password file that cannot be read; nothing changes then.
+  using trunk_map = std::map<std::string, std::shared_ptr<trunk_runtime>>;
+
+  /// Builds (does not start) the trunks of `cfg`, reading password files. The error
+  /// names the first password file that cannot be read. Nothing running changes.
+  result<trunk_map, std::string> prepare(const config::config& cfg);
+  /// Swaps in what prepare() built: trunks whose name and outbound settings are
+  /// unchanged keep their targets and health; the others start afresh.
+  void commit(trunk_map next);
+  /// prepare() then commit().
   result<void, std::string> apply(const config::config& cfg);
 
   std::shared_ptr<trunk_runtime> find(std::string_view name) const;
-  const std::map<std::string, std::shared_ptr<trunk_runtime>>& all() const noexcept { return trunks_; }
+  const trunk_map& all() const noexcept { return trunks_; }
   trunk_environment& environment() noexcept { return env_; }
 
   /// Stops every trunk (shutdown).
@@ -168,7 +178,7 @@ class trunk_directory {
 
  private:
   trunk_environment env_;
-  std::map<std::string, std::shared_ptr<trunk_runtime>> trunks_;
+  trunk_map trunks_;
 };
 
 /// Reads a secret file: the first line, without its line ending. Never logs the content.

@@ -330,7 +330,9 @@ void transport_layer::send(const std::string& bytes, const peer& to) {
       }
       peer p = to;
       p.connection_id = next_connection_id_++;
-      p.listener = -1;
+      // What arrives on it is attributed to the listener it left from (its side: a
+      // provider's INVITE back over our TLS connection is screened as a trunk's).
+      p.listener = to.listener;
       if (!identity) p.tls_identity.clear();
       c = make_outbound_connection(io_, identity ? identity->identity.context : nullptr, p, *this, timers_,
                                    stream_settings());

@@ -179,6 +179,15 @@ class TrunkAclRespond(TrunkCase):
                                             {"listener": "provider", "action": "respond"}), 2)
         self.assertIn("source not in any trunk's inbound.allow", self.daemon.log_text())
 
+    def test_in_dialog_requests_from_unlisted_sources_are_refused_too(self):
+        bye = sip_request("BYE", self.trunk_port).replace(b"To: <sip:voxedge@127.0.0.1>",
+                                                          b"To: <sip:voxedge@127.0.0.1>;tag=guessed")
+        self.assertEqual(status_of(exchange_from("127.0.0.1", bye, self.trunk_port))[0], 403)
+        ack = sip_request("ACK", self.trunk_port)
+        self.assertIsNone(exchange_from("127.0.0.1", ack, self.trunk_port, timeout=0.5), "an ACK is never answered")
+        self.assertEqual(self.daemon.metric("voxedge_sip_acl_rejects_total",
+                                            {"listener": "provider", "action": "respond"}), 2)
+
     def test_listed_source_is_served(self):
         answer = exchange_from("127.0.0.2", sip_request("OPTIONS", self.trunk_port), self.trunk_port)
         self.assertEqual(status_of(answer)[0], 200, self.daemon.log_text())

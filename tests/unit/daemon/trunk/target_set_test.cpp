@@ -73,6 +73,19 @@ TEST(target_set, re_resolution_keeps_the_state_of_known_targets) {
   EXPECT_EQ(s.find(target("192.0.2.2").key), nullptr) << "gone from DNS, gone from the set";
 }
 
+TEST(target_set, a_down_target_is_retried_after_a_while_when_asked_to) {
+  target_set s(1);
+  s.replace({target("192.0.2.1"), target("192.0.2.2")});
+  s.record_failure(s.targets()[0].key, "refused", t0);
+  EXPECT_EQ(keys(s.candidates(t0 + 29s, 30s)), std::vector<std::string>{"tls:192.0.2.2:5061"});
+  EXPECT_EQ(keys(s.candidates(t0 + 30s, 30s)),
+            (std::vector<std::string>{"tls:192.0.2.2:5061", "tls:192.0.2.1:5061"}))
+      << "after the up ones";
+  EXPECT_EQ(s.candidates(t0 + 30s).size(), 1u) << "never without retry_down_after";
+  s.record_failure(s.targets()[0].key, "refused again", t0 + 31s);
+  EXPECT_EQ(s.candidates(t0 + 40s, 30s).size(), 1u) << "a failed retry starts the wait again";
+}
+
 TEST(target_set, unknown_targets_are_ignored) {
   target_set s(1);
   s.replace({target("192.0.2.1")});

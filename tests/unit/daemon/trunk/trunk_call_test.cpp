@@ -156,6 +156,25 @@ TEST_F(trunk_call, a_503_with_retry_after_holds_the_target_and_fails_over) {
   EXPECT_EQ(trunk().candidates().size(), 2u);
 }
 
+TEST_F(trunk_call, a_503_counts_against_the_target_and_held_targets_are_skipped) {
+  deliver(pbx_invite(), pbx());
+  deliver(response_from(carrier_ip, 503), carrier());
+  EXPECT_FALSE(trunk().targets().targets()[0].up) << "503 is a refusal of work (down_after is 1 here)";
+  ASSERT_EQ(count_requests(second_ip, "INVITE"), 1u);
+}
+
+TEST_F(trunk_call, without_pings_a_down_target_is_tried_again_later) {
+  trunk().report_unreachable(trunk().targets().targets()[0].key, "refused");
+  trunk().report_unreachable(trunk().targets().targets()[1].key, "refused");
+  EXPECT_TRUE(trunk().candidates().empty());
+  timers_.advance(trunk_runtime::retry_down_without_pings);
+  EXPECT_EQ(trunk().candidates().size(), 2u);
+  deliver(pbx_invite(), pbx());
+  ASSERT_EQ(count_requests(carrier_ip, "INVITE"), 1u);
+  deliver(response_from(carrier_ip, 180), carrier());
+  EXPECT_TRUE(trunk().targets().targets()[0].up) << "an answer brings it back";
+}
+
 TEST_F(trunk_call, every_target_down_fails_fast_with_503) {
   trunk().report_unreachable(trunk().targets().targets()[0].key, "refused");
   trunk().report_unreachable(trunk().targets().targets()[1].key, "refused");
