@@ -51,6 +51,20 @@ def call_final(daemon_port, called="+442071234567", timeout=8.0):
     return None
 
 
+# The PBX (any loopback source on the inside listener) calls out through trunk "carrier".
+PBX_TO_CARRIER = """endpoints:
+  - name: pbx
+    uri: "sip:127.0.0.1:5999"
+    inbound:
+      allow: [127.0.0.1]
+routes:
+  - name: out
+    match:
+      source: "endpoint:pbx"
+    target: "trunk:carrier"
+"""
+
+
 def trunk_yaml(trunk_port, dead_port, reject="respond", allow="127.0.0.2", media_base=43000):
     return f"""  - name: provider
     transport: udp
@@ -73,17 +87,7 @@ trunks:
     options_interval_s: 1
     options_timeout_ms: 300
     down_after: 2
-endpoints:
-  - name: pbx
-    uri: "sip:127.0.0.1:5999"
-    inbound:
-      allow: [127.0.0.1]
-routes:
-  - name: out
-    match:
-      source: "endpoint:pbx"
-    target: "trunk:carrier"
-"""
+""" + PBX_TO_CARRIER
 
 
 def exchange_from(source_ip, payload, port, timeout=2.0):
@@ -291,17 +295,7 @@ trunks:
     inbound:
       allow: [carrier.test]
     options_interval_s: 0
-endpoints:
-  - name: pbx
-    uri: "sip:127.0.0.1:5999"
-    inbound:
-      allow: [127.0.0.1]
-routes:
-  - name: out
-    match:
-      source: "endpoint:pbx"
-    target: "trunk:carrier"
-""" + text[at:]
+""" + PBX_TO_CARRIER + text[at:]
         self.daemon.write_config(text)
         self.daemon.start()
 
