@@ -342,6 +342,7 @@ void call::send_b_attempt() {
   b_.negotiation().add_to_request(m);
   b_heard_ = false;
   b_auth_attempts_ = 0;
+  b_.set_ack_credentials(std::nullopt);  // a new target challenges afresh
   resend_b_invite(std::move(m));
   if (!b_invite_tx_ || state_ == call_state::ending || state_ == call_state::outgoing_initiated) return;
   set_state(call_state::outgoing_initiated);
@@ -418,6 +419,7 @@ bool call::answer_challenge(const sip::message& r) {
   m.remove_header("Authorization");
   m.remove_header("Proxy-Authorization");
   m.add_header(creds->first, creds->second);
+  b_.set_ack_credentials(sip::header{creds->first, creds->second});
   m.cseq.number += 1;
   m.vias.front().params.erase("branch");
   ++b_auth_attempts_;

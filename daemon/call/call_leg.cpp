@@ -132,6 +132,7 @@ void call_leg::ack_2xx(std::uint32_t cseq) {
   if (dialog_ == nullptr || !to) return;
   sent_ack a{cseq, dialog_->make_ack(cseq), *to};
   a.ack.vias.push_back(make_via());
+  if (ack_credentials_) a.ack.add_header(ack_credentials_->name, ack_credentials_->value);
   ctx_.transactions.send_ack(a.ack, a.to);
   last_ack_ = std::move(a);
 }

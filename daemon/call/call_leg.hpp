@@ -91,6 +91,9 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
   /// ACKs the 2xx to our INVITE with CSeq `cseq` (§13.2.2.4), and again on each
   /// retransmission of that 2xx (call it again with the same number).
   void ack_2xx(std::uint32_t cseq);
+  /// The Authorization / Proxy-Authorization our INVITE carried: the ACK for its 2xx must
+  /// carry the same credentials (RFC 3261 §13.2.2.4). nullopt: none.
+  void set_ack_credentials(std::optional<sip::header> h) { ack_credentials_ = std::move(h); }
 
   // --- responses to the peer -----------------------------------------------------------
   /// Sends a 2xx to an INVITE and retransmits it (T1 doubling up to T2) until on_ack()
@@ -163,6 +166,7 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
   scoped_timer retransmit_timer_;
   scoped_timer refresh_retry_timer_;
   std::optional<sent_ack> last_ack_;
+  std::optional<sip::header> ack_credentials_;
   /// Our refresh transactions (id -> a 2xx came), detached when the leg goes.
   std::unordered_map<std::uint64_t, bool> refreshes_;
 };

@@ -217,6 +217,8 @@ TEST_F(trunk_call, digest_challenge_is_answered_with_the_trunk_credentials) {
   deliver(response_from(carrier_ip, 200), carrier());
   EXPECT_EQ(statuses_to(pbx_ip).back(), 200);
   EXPECT_EQ(trunk().counters().auth_challenges, 1u);
+  // §13.2.2.4: the ACK for the 2xx carries the INVITE's credentials.
+  EXPECT_EQ(last_request(carrier_ip, "ACK").header_value("Authorization"), auth);
 }
 
 TEST_F(trunk_call, proxy_challenge_gets_proxy_authorization) {
