@@ -137,29 +137,36 @@ class OptionsResponder:
         self.sock.close()
 
 
-class TrunkCase(unittest.TestCase):
-    reject = "respond"
+class LoopbackDaemonCase(unittest.TestCase):
+    """A temp dir and a daemon started on the harness's default config plus `extra`
+    (more listeners first, then top-level sections), stopped cleanly afterwards."""
 
     def setUp(self):
         if not BINARY or not os.path.exists(BINARY):
             self.fail("VOXEDGE_BINARY is not set to the built daemon")
         self.tmp = tempfile.TemporaryDirectory(prefix="vx-trunk-")
-        self.trunk_port = free_port()
-        self.dead_port = free_port()
+        self.addCleanup(self.tmp.cleanup)
         self.daemon = Daemon(self.tmp.name)
+
+    def start_daemon(self, extra):
         text = self.daemon.default_config()
-        listeners_end = text.index("metrics:")
-        text = (text[:listeners_end] + trunk_yaml(self.trunk_port, self.dead_port, self.reject)
-                + text[listeners_end:])
-        self.daemon.write_config(text)
+        at = text.index("metrics:")  # the harness's listeners end there
+        self.daemon.write_config(text[:at] + extra + text[at:])
         self.daemon.start()
 
     def tearDown(self):
-        try:
-            if self.daemon.alive():
-                self.assertEqual(self.daemon.stop(), 0, self.daemon.log_text())
-        finally:
-            self.tmp.cleanup()
+        if self.daemon.alive():
+            self.assertEqual(self.daemon.stop(), 0, self.daemon.log_text())
+
+
+class TrunkCase(LoopbackDaemonCase):
+    reject = "respond"
+
+    def setUp(self):
+        super().setUp()
+        self.trunk_port = free_port()
+        self.dead_port = free_port()
+        self.start_daemon(trunk_yaml(self.trunk_port, self.dead_port, self.reject))
 
     def wait_metric(self, name, labels, value, timeout=8.0):
         deadline = time.monotonic() + timeout
@@ -251,14 +258,13 @@ class TrunkHealth(TrunkCase):
             responder.close()
 
 
-class TrunkDns(unittest.TestCase):
+class TrunkDns(LoopbackDaemonCase):
     """FQDN allow lists and RFC 3263 targets against a DNS server the test owns."""
 
     def setUp(self):
-        if not BINARY or not os.path.exists(BINARY):
-            self.fail("VOXEDGE_BINARY is not set to the built daemon")
-        self.tmp = tempfile.TemporaryDirectory(prefix="vx-dns-")
+        super().setUp()
         self.dns = DnsServer()
+        self.addCleanup(self.dns.close)
         self.trunk_port = free_port()
         self.primary_port = free_port()
         self.secondary_port = free_port()
@@ -268,11 +274,8 @@ class TrunkDns(unittest.TestCase):
                      ttl=1)
         self.dns.set("a.carrier.test", "A", ["127.0.0.1"], ttl=1)
         self.dns.set("b.carrier.test", "A", ["127.0.0.1"], ttl=1)
-        self.daemon = Daemon(self.tmp.name)
-        text = self.daemon.default_config()
-        at = text.index("metrics:")
         base = 44000 + (os.getpid() % 50) * 100
-        text = text[:at] + f"""  - name: provider
+        self.start_daemon(f"""  - name: provider
     transport: udp
     address: 127.0.0.1
     port: {self.trunk_port}
@@ -295,17 +298,7 @@ trunks:
     inbound:
       allow: [carrier.test]
     options_interval_s: 0
-""" + PBX_TO_CARRIER + text[at:]
-        self.daemon.write_config(text)
-        self.daemon.start()
-
-    def tearDown(self):
-        try:
-            if self.daemon.alive():
-                self.assertEqual(self.daemon.stop(), 0, self.daemon.log_text())
-        finally:
-            self.dns.close()
-            self.tmp.cleanup()
+""" + PBX_TO_CARRIER)
 
     def options_status(self, source):
         answer = exchange_from(source, sip_request("OPTIONS", self.trunk_port), self.trunk_port, timeout=1.0)

@@ -35,15 +35,21 @@ bool run_until(boost::asio::io_context& io, const std::function<bool()>& done) {
   return true;
 }
 
-TEST(relay_media_control, relays_with_the_calls_rewrite_table_and_reports_on_close) {
-  boost::asio::io_context control;
+// One worker, four port pairs away from the relay engine's own tests' slice (40000+),
+// no periodic stats or RTCP.
+media::relay_config small_relay_config() {
   media::relay_config cfg;
-  // Away from the relay engine's own tests' slice (40000+).
   cfg.port_min = static_cast<std::uint16_t>(20000 + (::getpid() % 1000) * 8);
   cfg.port_max = static_cast<std::uint16_t>(cfg.port_min + 7);
   cfg.workers = 1;
   cfg.stats_interval = 0s;
   cfg.rtcp_interval = 0s;
+  return cfg;
+}
+
+TEST(relay_media_control, relays_with_the_calls_rewrite_table_and_reports_on_close) {
+  boost::asio::io_context control;
+  const auto cfg = small_relay_config();
   relay_media_control relay(control, cfg, "192.0.2.99");
   recording_events events;
   relay.set_listener(&events);
@@ -88,12 +94,7 @@ TEST(relay_media_control, relays_with_the_calls_rewrite_table_and_reports_on_clo
 
 TEST(relay_media_control, each_leg_advertises_the_address_it_is_bound_to) {
   boost::asio::io_context control;
-  media::relay_config cfg;
-  cfg.port_min = static_cast<std::uint16_t>(20000 + (::getpid() % 1000) * 8);
-  cfg.port_max = static_cast<std::uint16_t>(cfg.port_min + 7);
-  cfg.workers = 1;
-  cfg.stats_interval = 0s;
-  cfg.rtcp_interval = 0s;
+  const auto cfg = small_relay_config();
   relay_media_control relay(control, cfg, "");
   recording_events events;
   relay.set_listener(&events);
