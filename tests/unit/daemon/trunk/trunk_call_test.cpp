@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 
 #include "daemon/trunk/trunk_runtime.hpp"
@@ -47,8 +49,14 @@ class fixed_locator final : public target_locator {
   located result_ = std::vector<trunk_target>{};
 };
 
+// One file per process: ctest runs each test in its own process, two at a time, and a
+// shared file could be read while another test truncates it.
+std::filesystem::path password_file() {
+  return std::filesystem::temp_directory_path() / ("voxedge-trunk-call-test-" + std::to_string(::getpid()) + ".password");
+}
+
 std::string password_path() {
-  const auto p = std::filesystem::temp_directory_path() / "voxedge-trunk-call-test.password";
+  const auto p = password_file();
   std::ofstream(p) << "s3cret\n";
   return p.string();
 }
@@ -78,7 +86,11 @@ class trunk_call : public call_test {
     calls_.set_trunks(&trunks_);
     settle();  // the locator answers
   }
-  ~trunk_call() override { trunks_.stop(); }
+  ~trunk_call() override {
+    trunks_.stop();
+    std::error_code ignored;
+    std::filesystem::remove(password_file(), ignored);
+  }
 
   trunk_runtime& trunk() { return *trunks_.find("carrier"); }
   sip::peer second() { return peer_at(second_ip, 5060, 1); }
