@@ -143,7 +143,7 @@ void uas_core::on_request(sip::server_transaction_handle h, sip::message&& req, 
 }
 
 void uas_core::on_cancel(sip::server_transaction_handle invite, const sip::message& cancel, const sip::peer&) {
-  if (calls_ != nullptr && calls_->on_cancel(invite)) return;
+  if (calls_ != nullptr && calls_->on_cancel(invite, cancel)) return;
   // §9.2: the CANCEL got its 200 from the layer; the INVITE ends with 487.
   if (const auto* req = transactions_->original_request(invite)) {
     auto resp = sip::make_response(*req, 487, {}, transactions_->new_tag());

@@ -103,7 +103,7 @@ bool b2bua::on_in_dialog(sip::server_transaction_handle h, sip::message&& req, c
   return true;
 }
 
-bool b2bua::on_cancel(sip::server_transaction_handle invite) {
+bool b2bua::on_cancel(sip::server_transaction_handle invite, const sip::message& cancel) {
   const sip::message* req = transactions_.original_request(invite);
   if (req == nullptr) return false;
   call* c = nullptr;
@@ -114,7 +114,7 @@ bool b2bua::on_cancel(sip::server_transaction_handle invite) {
     if (const auto owner = dialogs_.owner_of(d->id())) c = lookup(*owner);
   }
   if (c == nullptr) return false;
-  c->on_cancel(invite);
+  c->on_cancel(invite, cancel);
   return true;
 }
 

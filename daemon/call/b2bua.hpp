@@ -69,7 +69,7 @@ class b2bua final : private call::listener, private media_control::listener {
   /// dialog of ours matches: uas_core answers 481 (or ignores the ACK).
   bool on_in_dialog(sip::server_transaction_handle h, sip::message&& req, const sip::peer& from);
   /// CANCEL matched `invite` (the layer has answered it 200). False when no call has it.
-  bool on_cancel(sip::server_transaction_handle invite);
+  bool on_cancel(sip::server_transaction_handle invite, const sip::message& cancel);
   void on_server_failure(sip::server_transaction_handle h, sip::server_failure why);
 
   /// Shutdown: every call is ended (BYE, CANCEL, or 503 to a pending INVITE).

@@ -371,8 +371,10 @@ void call::on_attempt_timeout() {
   // CANCEL is held by the transaction layer until a provisional arrives (§9.1), so a
   // target that was only slow stops ringing instead of ringing a second phone; if
   // nothing ever comes, Timer B ends it quietly.
+  // The transaction stays ours (detached with the call): a 2xx from it is ACKed and BYEd.
   const auto h = b_invite_tx_;
-  pending_.erase(h.id);
+  pending_[h.id].kind = outgoing::abandoned_invite;
+  forks_.abandon(h.id);
   track(ctx_.transactions.send_cancel(h, *this), {outgoing::cancel, media_leg::b, {}, {}, false});
   b_invite_done_ = true;
   spdlog::info("call[{}]: no response from {} within {} ms", uid_, b_peer_.to_string(),
@@ -742,12 +744,13 @@ void call::on_relayed_final(const pending_request& p, int status, std::string_vi
   ctx_.transactions.respond(p.relay_for, std::move(resp));
 }
 
-void call::on_cancel(sip::server_transaction_handle h) {
+void call::on_cancel(sip::server_transaction_handle h, const sip::message& cancel) {
   if (sessions_.on_cancel(h)) return;
   if (h != a_invite_ || a_final_sent_) return;
   spdlog::info("call[{}]: CANCEL from the caller", uid_);
-  // §9.2: the INVITE ends with 487; the far side gets our CANCEL.
-  end("CANCEL", hangup_party::caller, 487, std::string());
+  // §9.2: the INVITE ends with 487; the far side gets our CANCEL, with the caller's
+  // Reason when it gave a well-formed one.
+  end("CANCEL", hangup_party::caller, 487, carried_reason(cancel));
 }
 
 void call::on_server_failure(sip::server_transaction_handle h, sip::server_failure why) {
@@ -774,8 +777,16 @@ void call::on_final(sip::client_transaction_handle h, sip::message&& response) {
   if (it == pending_.end()) return;
   const auto p = it->second;
   const int status = response.status;
-  if (p.kind != outgoing::invite || status >= 300) pending_.erase(it);
+  const bool invite = p.kind == outgoing::invite || p.kind == outgoing::abandoned_invite;
+  if (!invite || status >= 300) pending_.erase(it);  // a 2xx may be retransmitted (RFC 6026)
   switch (p.kind) {
+    case outgoing::abandoned_invite:
+      if (status < 300) {
+        (void)forks_.end_abandoned(h.id, response);
+      } else {
+        forks_.forget(h.id);
+      }
+      return;
     case outgoing::invite:
       if (h != b_invite_tx_) return;
       if (trunk_) {
@@ -805,6 +816,7 @@ void call::on_client_failure(sip::client_transaction_handle h, int status, std::
   if (it == pending_.end()) return;
   const auto p = it->second;
   pending_.erase(it);
+  if (p.kind == outgoing::abandoned_invite) forks_.forget(h.id);
   if (p.kind == outgoing::invite && h == b_invite_tx_) {
     b_invite_done_ = true;
     spdlog::info("call[{}]: no answer from {}: {}", uid_, b_peer_.to_string(), phrase);
@@ -949,8 +961,10 @@ void call::end(std::string_view end_reason, hangup_party by, int a_status, const
   // The callee's side.
   if (!b_answered_) {
     if (!b_invite_done_) {
-      // §9.1: held by the transaction layer until a provisional arrives.
-      track(ctx_.transactions.send_cancel(b_invite_tx_, *this), {outgoing::cancel, media_leg::b, {}, {}, false});
+      // §9.1: held by the transaction layer until a provisional arrives. RFC 3326: the
+      // CANCEL says why.
+      track(ctx_.transactions.send_cancel(b_invite_tx_, *this, reason_header),
+            {outgoing::cancel, media_leg::b, {}, {}, false});
     }
   } else if (by != hangup_party::callee) {
     send_bye(b_, reason_header);

@@ -116,7 +116,9 @@ class call final : private sip::transaction_layer::client_listener,
   /// A request in one of our dialogs (ACK included, with a null handle).
   void on_request(sip::server_transaction_handle h, sip::message&& req, const sip::peer& from, sip::dialog& d);
   /// CANCEL matched `h`, our initial INVITE or a re-INVITE being relayed (RFC 3261 §9.2).
-  void on_cancel(sip::server_transaction_handle h);
+  /// The caller's CANCEL; a Reason in it (RFC 3326, e.g. "call completed elsewhere") goes
+  /// on with our CANCEL so the callee's phone does not show a missed call.
+  void on_cancel(sip::server_transaction_handle h, const sip::message& cancel);
   void on_server_failure(sip::server_transaction_handle h, sip::server_failure why);
   void on_media_timeout(media_leg leg);
   void on_media_resumed(media_leg leg);
@@ -142,7 +144,9 @@ class call final : private sip::transaction_layer::client_listener,
   const call_leg& leg(media_leg l) const noexcept { return l == media_leg::a ? a_ : b_; }
 
  private:
-  enum class outgoing : std::uint8_t { invite, cancel, bye, info };
+  // abandoned_invite: an attempt on a trunk target we gave up on (no answer in time); a
+  // 2xx that still comes is ACKed and ended by forks_.
+  enum class outgoing : std::uint8_t { invite, abandoned_invite, cancel, bye, info };
   struct pending_request {
     outgoing kind = outgoing::bye;
     media_leg to = media_leg::b;

@@ -1,5 +1,8 @@
 #include "daemon/call/failure_mapping.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "sip/message/response_builder.hpp"
 
 namespace voxedge::daemon {
@@ -82,6 +85,33 @@ mapped_status map_local_failure(local_failure f) noexcept {
     case local_failure::transport_error: return keep(503);
   }
   return keep(500);
+}
+
+std::string carried_reason(const sip::message& m) {
+  const auto v = m.header_value("Reason");
+  if (!v || v->size() > 256) return {};
+  const std::string_view value = *v;
+  std::size_t i = 0;
+  std::string protocol;
+  while (i < value.size() && value[i] != ';' && value[i] != ' ' && value[i] != '\t') {
+    protocol += static_cast<char>(std::toupper(static_cast<unsigned char>(value[i])));
+    ++i;
+  }
+  if (protocol != "SIP" && protocol != "Q.850") return {};
+  while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
+  if (i == value.size() || value[i] != ';') return {};
+  // The cause parameter (RFC 3326 §2) must be there and numeric.
+  std::string lower(value.substr(i));
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto cause = lower.find("cause=");
+  if (cause == std::string::npos) return {};
+  const auto digits = lower.find_first_not_of("0123456789", cause + 6);
+  const auto n = (digits == std::string::npos ? lower.size() : digits) - (cause + 6);
+  if (n == 0 || n > 5) return {};
+  for (const char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return {};
+  }
+  return std::string(value);
 }
 
 std::string sip_reason(int cause, std::string_view text) { return reason_value("SIP", cause, text); }

@@ -21,6 +21,8 @@
 #include <string>
 #include <string_view>
 
+#include "sip/message/message.hpp"
+
 namespace voxedge::daemon {
 
 /// Why a call failed before or without an answer from the far side, locally.
@@ -44,6 +46,10 @@ mapped_status map_local_failure(local_failure f) noexcept;
 std::string sip_reason(int cause, std::string_view text);
 /// RFC 3326 with the Q.850 protocol: `Q.850;cause=16;text="Normal call clearing"`.
 std::string q850_reason(int cause, std::string_view text);
+
+/// The first Reason header of `m` to carry on to the other leg (RFC 3326): only a
+/// well-formed SIP or Q.850 reason with a numeric cause, of bounded length; else empty.
+std::string carried_reason(const sip::message& m);
 
 /// Q.850 causes we put in BYEs we originate (ITU-T Q.850 Table 1).
 namespace q850 {

@@ -15,9 +15,20 @@ uac_forks::~uac_forks() {
 }
 
 void uac_forks::set_invite(const sip::message& invite, const sip::peer& to) {
-  invite_ = invite;
-  invite_.body.clear();
-  to_ = to;
+  current_.invite = invite;
+  current_.invite.body.clear();
+  current_.to = to;
+}
+
+void uac_forks::abandon(std::uint64_t tx) { abandoned_.emplace(tx, current_); }
+
+bool uac_forks::end_abandoned(std::uint64_t tx, const sip::message& response) {
+  const auto it = abandoned_.find(tx);
+  if (it == abandoned_.end()) return false;
+  spdlog::warn("sip[{}]: {} answered after we gave up on it: ACK and BYE", response.call_id,
+               it->second.to.to_string());
+  end_stray_of(it->second, response);
+  return true;
 }
 
 sip::dialog* uac_forks::dialog_for(const sip::message& response) {
@@ -27,7 +38,7 @@ sip::dialog* uac_forks::dialog_for(const sip::message& response) {
     return d;
   }
   // §12.1.2: each To tag is a dialog of its own.
-  auto created = sip::dialog::create_uac(invite_, response, to_);
+  auto created = sip::dialog::create_uac(current_.invite, response, current_.to);
   if (!created) {
     spdlog::info("sip[{}]: {} creates no dialog: {}", response.call_id, response.status, to_string(created.error()));
     return nullptr;
@@ -41,15 +52,17 @@ sip::dialog* uac_forks::dialog_for(const sip::message& response) {
   return *added;
 }
 
-void uac_forks::end_stray(const sip::message& response) {
+void uac_forks::end_stray(const sip::message& response) { end_stray_of(current_, response); }
+
+void uac_forks::end_stray_of(const attempt& from, const sip::message& response) {
   const std::string tag(response.to.tag());
   if (const auto it = strays_.find(tag); it != strays_.end()) {
     transactions_.send_ack(it->second.ack, it->second.to);
     return;
   }
-  auto d = sip::dialog::create_uac(invite_, response, to_);
+  auto d = sip::dialog::create_uac(from.invite, response, from.to);
   if (!d) return;
-  auto to = d->request_target().value_or(to_);
+  auto to = d->request_target().value_or(from.to);
   if (to.listener < 0) to.listener = leg_.local().listener;
   // §13.2.2.4: "the UAC core MUST generate an ACK for each 2xx ... If the UAC does not want
   // to continue with that dialog, then the UAC MUST terminate the dialog by sending a BYE".

@@ -31,12 +31,26 @@ class uac_forks final : private sip::transaction_layer::client_listener {
   sip::dialog* dialog_for(const sip::message& response);
   /// A 2xx from a fork the call did not take: ACK, then BYE (once per To tag).
   void end_stray(const sip::message& response);
+  /// The current INVITE (transaction `tx`) was given up for another target. A 2xx that
+  /// still comes from it answers that attempt, not the call: end_abandoned() ACKs it and
+  /// ends its dialog with a BYE, as for a stray fork.
+  void abandon(std::uint64_t tx);
+  /// A 2xx on an abandoned attempt's transaction. False when `tx` is not one.
+  bool end_abandoned(std::uint64_t tx, const sip::message& response);
+  /// The abandoned attempt's transaction is over: nothing more can come from it.
+  void forget(std::uint64_t tx) { abandoned_.erase(tx); }
 
  private:
   struct stray_ack {
     sip::message ack;
     sip::peer to;
   };
+  struct attempt {
+    sip::message invite;  // without its body
+    sip::peer to;
+  };
+
+  void end_stray_of(const attempt& from, const sip::message& response);
 
   // sip::transaction_layer::client_listener: the BYEs to stray forks; answers ignored.
   void on_provisional(sip::client_transaction_handle, sip::message&&) override {}
@@ -49,9 +63,9 @@ class uac_forks final : private sip::transaction_layer::client_listener {
   const std::uint64_t owner_;
   const call_leg& leg_;
   std::string user_agent_;
-  sip::message invite_;
-  sip::peer to_;
+  attempt current_;
   std::unordered_map<std::string, stray_ack> strays_;  // by To tag
+  std::unordered_map<std::uint64_t, attempt> abandoned_;  // by INVITE transaction id
   std::unordered_set<std::uint64_t> byes_;
 };
 

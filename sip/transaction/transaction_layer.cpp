@@ -339,13 +339,15 @@ client_transaction_handle transaction_layer::send_request(message req, const pee
   return client_transaction_handle{id};
 }
 
-client_transaction_handle transaction_layer::send_cancel(client_transaction_handle invite, client_listener& l) {
+client_transaction_handle transaction_layer::send_cancel(client_transaction_handle invite, client_listener& l,
+                                                         std::string_view reason) {
   entry* e = lookup(invite.id);
   if (e == nullptr || e->txn->kind() != transaction_kind::invite_client) return {};
   if (e->cancel != 0 && lookup(e->cancel) != nullptr) return client_transaction_handle{e->cancel};
   auto* ict = static_cast<invite_client_transaction*>(e->txn.get());
   if (!ict->cancellable()) return {};
   message cancel = ict->make_cancel();
+  if (!reason.empty()) cancel.add_header("Reason", std::string(reason));
   std::string key = client_transaction_key(cancel.vias.front().branch(), "CANCEL");
   if (client_index_.contains(key)) return {};  // the TU sent its own CANCEL already
   const auto id = next_id();

@@ -111,7 +111,9 @@ class transaction_layer final : private transaction::listener {
   /// more. If no provisional has arrived yet the CANCEL is held until one does (§9.1);
   /// if the INVITE ends first it is dropped silently. Returns null when the INVITE has a
   /// final response already or is unknown; a second call returns the first CANCEL.
-  client_transaction_handle send_cancel(client_transaction_handle invite, client_listener& l);
+  /// `reason`: the value of a Reason header (RFC 3326) to carry, when not empty.
+  client_transaction_handle send_cancel(client_transaction_handle invite, client_listener& l,
+                                        std::string_view reason = {});
   /// Sends an ACK for a 2xx statelessly (§13.2.2.4, §17.1.1.3). An empty top Via branch
   /// is filled in place, so the TU can resend the same ACK for each 2xx retransmission.
   void send_ack(message& ack, const peer& to);

@@ -225,6 +225,23 @@ TEST_F(call_flow, cancel_before_answer) {
   EXPECT_EQ(call_result(records_[0]), "cancelled");
 }
 
+TEST_F(call_flow, the_callers_reason_goes_on_with_our_cancel) {
+  deliver(pbx_invite(), pbx());
+  carrier_says(180);
+  deliver(pbx_cancel("Reason: SIP;cause=200;text=\"Call completed elsewhere\"\r\n"), pbx());
+  ASSERT_EQ(count_requests(carrier_ip, "CANCEL"), 1u);
+  EXPECT_EQ(last_request(carrier_ip, "CANCEL").header_value("Reason").value_or(""),
+            "SIP;cause=200;text=\"Call completed elsewhere\"");
+}
+
+TEST_F(call_flow, a_cancel_without_reason_carries_none) {
+  deliver(pbx_invite(), pbx());
+  carrier_says(180);
+  deliver(pbx_cancel(), pbx());
+  ASSERT_EQ(count_requests(carrier_ip, "CANCEL"), 1u);
+  EXPECT_FALSE(last_request(carrier_ip, "CANCEL").header_value("Reason"));
+}
+
 TEST_F(call_flow, answer_crossing_cancel_is_acked_and_ended) {
   deliver(pbx_invite(), pbx());
   carrier_says(180);

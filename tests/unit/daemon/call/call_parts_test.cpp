@@ -57,6 +57,24 @@ TEST(failure_mapping, callee_verdicts_pass_and_our_problems_do_not) {
   EXPECT_EQ(map_far_failure(486).reason, "Busy Here");
 }
 
+TEST(failure_mapping, a_well_formed_reason_is_carried_and_others_are_not) {
+  const auto with = [](std::string v) {
+    sip::message m;
+    m.add_header("Reason", std::move(v));
+    return carried_reason(m);
+  };
+  // RFC 3326 §2 and the "call completed elsewhere" use (RFC 3326 §3.1 example).
+  EXPECT_EQ(with("SIP;cause=200;text=\"Call completed elsewhere\""), "SIP;cause=200;text=\"Call completed elsewhere\"");
+  EXPECT_EQ(with("Q.850 ;cause=16 ;text=\"Terminated\""), "Q.850 ;cause=16 ;text=\"Terminated\"");
+  EXPECT_EQ(with("sip;cause=487"), "sip;cause=487");
+  EXPECT_EQ(with("X-Vendor;cause=1"), "");
+  EXPECT_EQ(with("SIP;text=\"no cause\""), "");
+  EXPECT_EQ(with("SIP;cause=abc"), "");
+  EXPECT_EQ(with("SIP"), "");
+  EXPECT_EQ(with("SIP;cause=200;text=\"" + std::string(300, 'x') + "\""), "");
+  EXPECT_EQ(carried_reason(sip::message{}), "");
+}
+
 TEST(failure_mapping, reason_header_is_quoted_safely) {
   EXPECT_EQ(sip_reason(486, "Busy Here"), "SIP;cause=486;text=\"Busy Here\"");
   EXPECT_EQ(sip_reason(500, "a \"b\" \\ c\r\n"), "SIP;cause=500;text=\"a \\\"b\\\" \\\\ c\"");

@@ -290,8 +290,8 @@ class call_test : public ::testing::Test {
   }
 
   /// CANCEL for the last INVITE of the PBX (same branch, §9.1).
-  std::string pbx_cancel() {
-    return "CANCEL sip:+442079460958@" + our_inside_ip + " SIP/2.0\r\n" +
+  std::string pbx_cancel(const std::string& extra_headers = {}) {
+    return "CANCEL sip:+442079460958@" + our_inside_ip + " SIP/2.0\r\n" + extra_headers +
            "Via: SIP/2.0/UDP 10.0.0.5:5070;branch=" + invite_branch_ +
            ";rport\r\n"
            "Max-Forwards: 70\r\n"

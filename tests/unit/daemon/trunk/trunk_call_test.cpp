@@ -152,6 +152,54 @@ TEST_F(trunk_call, no_provisional_within_the_attempt_timeout_fails_over) {
   EXPECT_THAT(trunk().targets().targets()[0].last_problem, ::testing::HasSubstr("no answer"));
 }
 
+TEST_F(trunk_call, a_2xx_from_a_target_given_up_on_is_acked_and_ended) {
+  deliver(pbx_invite(), pbx());
+  const auto abandoned = last_request(carrier_ip, "INVITE");
+  timers_.advance(2100ms);
+  ASSERT_EQ(count_requests(second_ip, "INVITE"), 1u);
+  // The first target was only slow: its answer crosses our CANCEL (RFC 3261 §9.1).
+  auto late = sip::make_response(abandoned, 200, {}, "late");
+  sip::name_addr contact;
+  contact.address = sip::parse_uri("sip:gw@" + carrier_ip + ":5060").value();
+  late.contacts.push_back(contact);
+  late.body = carrier_answer();
+  late.set_header("Content-Type", "application/sdp");
+  deliver(late, carrier());
+  ASSERT_EQ(count_requests(carrier_ip, "ACK"), 1u) << "§13.2.2.4: every 2xx is ACKed";
+  const auto ack = last_request(carrier_ip, "ACK");
+  EXPECT_EQ(ack.cseq.number, abandoned.cseq.number);
+  EXPECT_EQ(ack.to.tag(), "late");
+  ASSERT_EQ(count_requests(carrier_ip, "BYE"), 1u) << "and the unwanted dialog is ended";
+  EXPECT_EQ(last_request(carrier_ip, "BYE").to.tag(), "late");
+  const auto acks_sent = [this] {
+    const auto sent = sent_to(carrier_ip);
+    return std::count_if(sent.begin(), sent.end(),
+                         [](const sip::message& m) { return m.is_request && m.method_name == "ACK"; });
+  };
+  EXPECT_EQ(acks_sent(), 1);
+  deliver(late, carrier());  // a retransmission: ACKed again (the same ACK), no second BYE
+  EXPECT_EQ(acks_sent(), 2);
+  EXPECT_EQ(count_requests(carrier_ip, "BYE"), 1u);
+  EXPECT_EQ(state(), call_state::outgoing_initiated) << "the call still waits for the second target";
+  deliver(response_from(second_ip, 200), second());
+  EXPECT_EQ(statuses_to(pbx_ip).back(), 200);
+}
+
+TEST_F(trunk_call, a_call_that_ends_before_its_abandoned_attempt_times_out_is_safe) {
+  deliver(pbx_invite(), pbx());
+  timers_.advance(2100ms);
+  deliver(response_from(second_ip, 200), second());
+  deliver(pbx_in_dialog("ACK", 10), pbx());
+  deliver(pbx_in_dialog("BYE", 11), pbx());
+  auto ok = sip::make_response(last_request(second_ip, "BYE"), 200);
+  deliver(ok, second());
+  timers_.advance(1s);
+  EXPECT_EQ(calls_.size(), 0u);
+  // Timer B of the first attempt fires with the call gone (ASan checks the listener).
+  timers_.advance(40s);
+  EXPECT_EQ(count_requests(second_ip, "INVITE"), 1u);
+}
+
 TEST_F(trunk_call, a_503_with_retry_after_holds_the_target_and_fails_over) {
   deliver(pbx_invite(), pbx());
   auto r = response_from(carrier_ip, 503);
