@@ -223,6 +223,7 @@ void application::start_dns() {
     spdlog::error("dns: resolver unavailable, host names will not resolve: {}", resolver.error());
     return;
   }
+  cares_ = resolver->get();
   resolver_ = std::move(resolver).value();
   locator_ = std::make_unique<dns::server_locator>(*resolver_);
   target_locator_ = std::make_unique<dns_target_locator>(*locator_, timers_);
@@ -343,9 +344,19 @@ result<void, std::string> application::apply_listeners(const config::config& nex
 void application::apply_runtime_settings(const config::config& next) {
   apply_logging(next.logging.level, next.logging.format);
   if (names_) names_->set_settings(next.dns);
-  if (next.dns.servers != config_.dns.servers || next.dns.timeout_ms != config_.dns.timeout_ms ||
-      next.dns.tries != config_.dns.tries) {
-    spdlog::warn("reload: dns.servers, dns.timeout_ms and dns.tries take effect at the next restart");
+  if (next.dns.servers != config_.dns.servers && cares_ != nullptr) {
+    if (next.dns.servers.empty()) {
+      spdlog::warn("reload: dns.servers emptied; the servers in use stay until the next restart reads /etc/resolv.conf");
+    } else if (auto r = cares_->set_servers(next.dns.servers); !r) {
+      spdlog::error("reload: {}; the servers in use stay", r.error());
+    } else {
+      std::string list;
+      for (const auto& s : next.dns.servers) list += (list.empty() ? "" : ", ") + s;
+      spdlog::info("reload: dns: asking {} from now on", list);
+    }
+  }
+  if (next.dns.timeout_ms != config_.dns.timeout_ms || next.dns.tries != config_.dns.tries) {
+    spdlog::warn("reload: dns.timeout_ms and dns.tries take effect at the next restart");
   }
   transport_->update_settings(transport_settings_from(next));
   uas_->update(next);
@@ -464,6 +475,7 @@ void application::finish_stop() {
   if (trunks_) trunks_->environment().locator = nullptr;
   target_locator_.reset();
   locator_.reset();
+  cares_ = nullptr;
   resolver_.reset();
   if (relay_) relay_->stop();
   if (transport_) transport_->shutdown();

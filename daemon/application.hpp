@@ -26,6 +26,7 @@
 #include "daemon/metrics/media_metrics.hpp"
 #include "daemon/metrics/metrics_exporter.hpp"
 #include "daemon/systemd_notifier.hpp"
+#include "daemon/dns/cares_resolver.hpp"
 #include "daemon/dns/dns_resolver.hpp"
 #include "daemon/dns/name_watcher.hpp"
 #include "daemon/dns/server_locator.hpp"
@@ -100,6 +101,7 @@ class application final : public sip::transport_layer::listener, private dns::na
   std::unique_ptr<cdr_writer> cdr_;
   // DNS (c-ares): RFC 3263 for trunk targets, A/AAAA for allow-list host names.
   std::unique_ptr<dns::dns_resolver> resolver_;
+  dns::cares_resolver* cares_ = nullptr;  // resolver_ itself, for reload (set_servers)
   std::unique_ptr<dns::server_locator> locator_;
   std::unique_ptr<dns_target_locator> target_locator_;
   std::unique_ptr<dns::name_watcher> names_;

@@ -275,15 +275,27 @@ struct cares_resolver::state : std::enable_shared_from_this<cares_resolver::stat
   }
 };
 
-result<std::unique_ptr<cares_resolver>, std::string> cares_resolver::create(boost::asio::io_context& io,
-                                                                            const config::dns_settings& settings) {
+namespace {
+
+// dns.servers as c-ares wants them: a linked list over the vector's storage.
+result<std::vector<ares_addr_port_node>, std::string> server_nodes(const std::vector<std::string>& list) {
   std::vector<ares_addr_port_node> servers;
-  for (const auto& s : settings.servers) {
+  for (const auto& s : list) {
     auto node = parse_server(s);
     if (!node) return fail("dns.servers: cannot parse \"" + s + "\" (expected ip, ip:port or [ipv6]:port)");
     servers.push_back(*node);
   }
   for (std::size_t i = 0; i + 1 < servers.size(); ++i) servers[i].next = &servers[i + 1];
+  return servers;
+}
+
+}  // namespace
+
+result<std::unique_ptr<cares_resolver>, std::string> cares_resolver::create(boost::asio::io_context& io,
+                                                                            const config::dns_settings& settings) {
+  auto nodes = server_nodes(settings.servers);
+  if (!nodes) return fail(nodes.error());
+  auto servers = std::move(nodes).value();
 
   auto st = std::make_shared<state>(io);
   int rc = ares_library_init(ARES_LIB_INIT_ALL);
@@ -317,6 +329,10 @@ dns_resolver::query_id cares_resolver::resolve_addresses(std::string_view name, 
     state_->deliver<address_answer>(id, address_answer{{*literal}, literal_ttl, std::nullopt, std::nullopt});
     return id;
   }
+  if (auto local = from_hosts_file(name)) {
+    state_->deliver<address_answer>(id, std::move(*local));
+    return id;
+  }
   const std::string n(name);
   state_->start(id, n, ns_t_a);
   state_->start(id, n, ns_t_aaaa);
@@ -344,6 +360,41 @@ dns_resolver::query_id cares_resolver::resolve_naptr(std::string_view name, call
 }
 
 void cares_resolver::cancel(query_id id) { state_->queries.erase(id); }
+
+std::optional<address_answer> cares_resolver::from_hosts_file(std::string_view name) {
+  if (state_->channel == nullptr || name.empty() || parse_ip_literal(name)) return std::nullopt;
+  const std::string n = normalize_name(name);
+  address_answer answer;
+  answer.ttl = hosts_file_ttl;
+  for (const int family : {AF_INET, AF_INET6}) {
+    hostent* h = nullptr;
+    if (ares_gethostbyname_file(state_->channel, n.c_str(), family, &h) != ARES_SUCCESS || h == nullptr) continue;
+    for (char** a = h->h_addr_list; a != nullptr && *a != nullptr; ++a) {
+      if (family == AF_INET) {
+        boost::asio::ip::address_v4::bytes_type b{};
+        std::memcpy(b.data(), *a, b.size());
+        answer.addresses.emplace_back(boost::asio::ip::address_v4(b));
+      } else {
+        boost::asio::ip::address_v6::bytes_type b{};
+        std::memcpy(b.data(), *a, b.size());
+        const boost::asio::ip::address_v6 v6(b);
+        if (!v6.is_v4_mapped()) answer.addresses.emplace_back(v6);  // an IPv4 line seen as IPv6
+      }
+    }
+    ares_free_hostent(h);
+  }
+  if (answer.addresses.empty()) return std::nullopt;
+  return answer;
+}
+
+result<void, std::string> cares_resolver::set_servers(const std::vector<std::string>& servers) {
+  auto nodes = server_nodes(servers);
+  if (!nodes) return fail(nodes.error());
+  if (nodes->empty() || state_->channel == nullptr) return {};
+  const int rc = ares_set_servers_ports(state_->channel, nodes->data());
+  if (rc != ARES_SUCCESS) return fail(std::string("c-ares dns.servers: ") + ares_strerror(rc));
+  return {};
+}
 
 std::size_t cares_resolver::outstanding() const { return state_->queries.size(); }
 

@@ -15,7 +15,8 @@
 // with several resolvers) but then reports all three, like an unreachable server, as
 // ARES_ECONNREFUSED: they all come out as dns_error::server_failure.
 //
-// Queries use ares_query (no search domains, no /etc/hosts). SRV and NAPTR records are
+// Queries use ares_query (no search domains); a name in /etc/hosts is answered from the
+// file without DNS (ares_gethostbyname_file, read on each lookup). SRV and NAPTR records are
 // parsed by c-ares; their TTLs, which the 1.18 parsers do not return, by a small walk of
 // the answer section (both in dns_answer.hpp, which the fuzz target exercises).
 #include <memory>
@@ -47,6 +48,13 @@ class cares_resolver final : public dns_resolver {
   query_id resolve_srv(std::string_view name, callback<srv_answer> cb) override;
   query_id resolve_naptr(std::string_view name, callback<naptr_answer> cb) override;
   void cancel(query_id id) override;
+  /// /etc/hosts through ares_gethostbyname_file, IPv4 entries first.
+  std::optional<address_answer> from_hosts_file(std::string_view name) override;
+  /// New servers for the queries asked from now on (reload); queries under way finish
+  /// where they are. timeout_ms and tries keep their start-up values. Empty: the servers
+  /// in /etc/resolv.conf at start-up are not re-read, so an empty list keeps the current
+  /// servers. The error names the entry that does not parse; nothing changes then.
+  result<void, std::string> set_servers(const std::vector<std::string>& servers);
 
   /// Queries started and not yet delivered or cancelled (for tests and metrics).
   std::size_t outstanding() const;

@@ -113,7 +113,16 @@ class dns_resolver {
   virtual query_id resolve_naptr(std::string_view name, callback<naptr_answer> cb) = 0;
   /// Forgets a query: its callback will not run. Unknown or finished ids are ignored.
   virtual void cancel(query_id id) = 0;
+  /// The addresses the local hosts file (/etc/hosts) gives `name`, read now; nullopt
+  /// when it has none. A name found there is not asked of DNS at all: resolve_addresses
+  /// answers from the file, and server location treats it as an address (no NAPTR/SRV),
+  /// as the system resolver ("hosts: files dns") would.
+  virtual std::optional<address_answer> from_hosts_file(std::string_view /*name*/) { return std::nullopt; }
 };
+
+/// TTL given to an answer from the hosts file: it is read again this often, so an edit
+/// to the file is followed within a minute (callers clamp it to their floor and ceiling).
+inline constexpr std::uint32_t hosts_file_ttl = 60;
 
 /// The address `name` spells, if it is an IPv4 or IPv6 literal ("[::1]" too).
 std::optional<boost::asio::ip::address> parse_ip_literal(std::string_view name);

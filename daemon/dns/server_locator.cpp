@@ -123,8 +123,9 @@ result<server_locator::request_id, std::string> server_locator::locate(const sip
   const request_id id = o.id;
   ops_.emplace(id, std::move(op));
 
-  if (parse_ip_literal(o.host) || uri.port) {
-    // §4.2: a numeric address, or a port, means no SRV.
+  if (parse_ip_literal(o.host) || uri.port || resolver_.from_hosts_file(o.host)) {
+    // §4.2: a numeric address, or a port, means no SRV. So does a name the hosts file
+    // gives addresses: the operator pinned it there.
     start_addresses(o, uri.port.value_or(default_port(transport)));
   } else if (uri.params.has("transport")) {
     // §4.1: an explicit transport skips NAPTR.

@@ -3,6 +3,7 @@
 // (transport, address, port) to try.
 //
 //   IP literal                    → that address (port from the URI or the default)
+//   name in /etc/hosts            → its addresses there (port from the URI or the default)
 //   explicit port                 → A/AAAA of the host on that port (§4.2)
 //   ;transport= in the URI        → SRV for that transport, no NAPTR (§4.1)
 //   otherwise                     → NAPTR, keeping only "S" records for our transport

@@ -1,6 +1,7 @@
 #include "daemon/dns/cares_resolver.hpp"
 
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -188,6 +189,59 @@ TEST_F(cares_test, ip_literals_need_no_server) {
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->addresses, std::vector{make_address("2001:db8::33")});
   EXPECT_EQ(server.queries("192.0.2.33", test_dns_server::a), 0);
+}
+
+// Debian's /etc/hosts names the loopback addresses "localhost" (and the container
+// runtimes write the same line).
+bool hosts_file_has_localhost() {
+  std::ifstream in("/etc/hosts");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("127.0.0.1", 0) == 0 && line.find("localhost") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_F(cares_test, names_in_the_hosts_file_need_no_server) {
+  if (!hosts_file_has_localhost()) GTEST_SKIP() << "/etc/hosts has no 127.0.0.1 localhost line";
+  const auto r = addresses("LocalHost.");
+  ASSERT_TRUE(r.ok()) << to_string(r.error());
+  ASSERT_FALSE(r->addresses.empty());
+  EXPECT_EQ(r->addresses.front(), make_address("127.0.0.1")) << "IPv4 first";
+  EXPECT_EQ(r->ttl, hosts_file_ttl) << "read again after a minute";
+  EXPECT_EQ(server.queries("localhost", test_dns_server::a), 0);
+  EXPECT_EQ(server.queries("localhost", test_dns_server::aaaa), 0);
+  EXPECT_FALSE(resolver->from_hosts_file("not-in-hosts.example.com"));
+}
+
+TEST_F(cares_test, server_locator_takes_a_hosts_file_name_as_an_address) {
+  if (!hosts_file_has_localhost()) GTEST_SKIP() << "/etc/hosts has no 127.0.0.1 localhost line";
+  server_locator locator(*resolver);
+  std::optional<result<location, std::string>> out;
+  ASSERT_TRUE(locator
+                  .locate(sip::parse_uri("sips:localhost").value(), sip::transport_kind::tls,
+                          [&](result<location, std::string> r) { out.emplace(std::move(r)); })
+                  .ok());
+  ASSERT_TRUE(run_until(io, [&] { return out.has_value(); }));
+  ASSERT_TRUE(out->ok()) << out->error();
+  EXPECT_EQ(out->value().targets.front(),
+            (target{sip::transport_kind::tls, make_address("127.0.0.1"), 5061, "localhost"}));
+  EXPECT_EQ(server.queries("localhost", test_dns_server::naptr), 0) << "no NAPTR/SRV for a pinned name";
+  EXPECT_EQ(server.queries("_sips._tcp.localhost", test_dns_server::srv), 0);
+}
+
+TEST_F(cares_test, set_servers_moves_new_queries_to_the_new_servers) {
+  test_dns_server second{io};
+  second.add_a("moved.example.com", "192.0.2.77", 60);
+  server.add_a("moved.example.com", "192.0.2.1", 60);
+  EXPECT_EQ(addresses("moved.example.com")->addresses.front(), make_address("192.0.2.1"));
+  ASSERT_TRUE(resolver->set_servers({second.address()}).ok());
+  EXPECT_EQ(addresses("moved.example.com")->addresses.front(), make_address("192.0.2.77"));
+  EXPECT_EQ(second.queries("moved.example.com", test_dns_server::a), 1);
+  const auto bad = resolver->set_servers({"not a server"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("not a server"), std::string::npos);
+  EXPECT_EQ(addresses("moved.example.com")->addresses.front(), make_address("192.0.2.77")) << "unchanged";
 }
 
 TEST_F(cares_test, cancelled_query_never_calls_back) {
