@@ -36,8 +36,10 @@ std::optional<peer> connection_fallback(const via& top, const peer& from) {
 bool same_destination(const peer& remote, const peer& failed) {
   if (remote.transport != failed.transport) return false;
   if (remote.connection_id != 0 && failed.connection_id != 0) return remote.connection_id == failed.connection_id;
-  // Two trunks may share an address over TLS with different identities: one's failed
-  // connection says nothing about the other's.
+  // Two trunks may share an address over TLS with different identities, or over TCP from
+  // different local addresses (each has its own connection): one's failed connection
+  // says nothing about the other's.
+  if (remote.listener >= 0 && failed.listener >= 0 && remote.listener != failed.listener) return false;
   return remote.address == failed.address && remote.port == failed.port && remote.tls_identity == failed.tls_identity;
 }
 

@@ -25,6 +25,9 @@ struct peer {
   std::uint64_t connection_id = 0;
   /// The local listener it arrived on / should leave from (index into the transport
   /// layer's listeners). -1 = let the transport choose by transport and address family.
+  /// Stream transports: a send naming a listener reuses only a connection of that
+  /// listener (opened from its address, or accepted by it), so it leaves from the
+  /// address a trunk's bind_address chose; -1 reuses any connection to the address.
   int listener = -1;
   /// TLS, outbound: the name of the identity (transport_layer::set_tls_identity, one per
   /// trunk) to connect with: its client certificate, SNI and the name the server's

@@ -266,11 +266,20 @@ std::shared_ptr<stream_connection> transport_layer::find_connection(const peer& 
   // client SHOULD reuse one it already has), for TLS only one opened with the same
   // identity: trunk A's client certificate and name checks never serve trunk B.
   // Accepted connections carry no identity, so only identity-less sends reuse them.
+  // A send naming a listener takes only a connection of that listener: one we opened
+  // from its address or one a peer opened to it. Two trunks with their own bind_address
+  // (the source IP a provider whitelists) and one provider address each keep their own
+  // connection, else the provider sees one trunk's requests from the other's IP (403).
+  // The index rather than the address: a slot's address never changes (a reload that
+  // moves a listener opens a new slot, so its sends connect afresh while established
+  // connections carry on), and what arrives on the connection is attributed to its
+  // listener's side, which another listener on the same address may not share.
   // Connection counts are modest and this runs only for requests without a known
   // connection, so a scan is fine.
   for (auto& [id, e] : connections_) {
     const auto& r = e.conn->remote();
     if (r.transport != to.transport || r.address != to.address || r.port != to.port) continue;
+    if (to.listener >= 0 && r.listener != to.listener) continue;
     if (to.transport == transport_kind::tls &&
         (r.tls_identity != to.tls_identity || (e.conn->outbound() && e.generation != generation))) {
       continue;

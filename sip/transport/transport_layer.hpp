@@ -101,8 +101,9 @@ class transport_layer final : public message_sender, private connection_owner {
   bool has_tls_identity(std::string_view name) const { return identities_.find(name) != identities_.end(); }
 
   /// message_sender: UDP goes out at once; streams reuse `to.connection_id`, else an open
-  /// connection to the same address (and, for TLS, opened with the same identity), else
-  /// connect. TLS connects with the identity `to.tls_identity` names.
+  /// connection to the same address (and, for TLS, opened with the same identity; when
+  /// `to.listener` is set, one of that listener: its local address), else connect, from
+  /// the listener's address. TLS connects with the identity `to.tls_identity` names.
   void send(const std::string& bytes, const peer& to) override;
 
   /// Answers a request statelessly (used for errors found before a transaction exists).

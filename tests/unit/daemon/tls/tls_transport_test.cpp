@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -393,6 +395,38 @@ TEST_F(tls_transport_test, connections_are_reused_per_identity_only) {
   std::uint64_t b_conn = 0;
   for (const auto& [m, from] : server_up_.messages) (m.call_id == "b1" ? b_conn : a_conn) = from.connection_id;
   EXPECT_NE(a_conn, b_conn);
+}
+
+TEST_F(tls_transport_test, connections_are_reused_per_local_address_too) {
+  // One identity used from two local addresses (listeners): each address gets its own
+  // connection, so the server sees each side's requests from that side's address.
+  const auto port = listen(server_cert());
+  add_identity("trunk-a", trusting(pki_.ca_file()));
+  const auto ctx = server_context(server_cert());
+  const auto second_ip = asio::ip::make_address("127.0.0.2");
+  const auto first = client_.add_listener({"side-1", sip::transport_kind::tls, loopback, 0, ctx});
+  const auto second = client_.add_listener({"side-2", sip::transport_kind::tls, second_ip, 0, ctx});
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto from = [&](int listener) {
+    auto p = target(port, "trunk-a");
+    p.listener = listener;
+    return p;
+  };
+  client_.send(options("1a"), from(*first));
+  client_.send(options("2a"), from(*second));
+  client_.send(options("1b"), from(*first));
+  client_.send(options("2b"), from(*second));
+  ASSERT_TRUE(run_until([&] { return server_up_.messages.size() == 4; }));
+  EXPECT_EQ(client_.stats().connections_opened, 2u) << "one connection per (address, identity, local address)";
+  EXPECT_EQ(server_.connection_count(), 2u);
+  std::map<char, std::set<std::uint64_t>> connections;
+  for (const auto& [m, f] : server_up_.messages) {
+    EXPECT_EQ(f.address, m.call_id[0] == '1' ? loopback : second_ip) << m.call_id;
+    connections[m.call_id[0]].insert(f.connection_id);
+  }
+  ASSERT_EQ(connections['1'].size(), 1u);
+  ASSERT_EQ(connections['2'].size(), 1u);
+  EXPECT_NE(*connections['1'].begin(), *connections['2'].begin());
 }
 
 TEST_F(tls_transport_test, send_naming_an_unknown_identity_fails) {

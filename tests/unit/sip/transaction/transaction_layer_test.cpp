@@ -410,6 +410,23 @@ TEST_F(TransactionLayer, ConnectionErrorsMatchByConnection) {
   EXPECT_FALSE(layer_.alive(h));
 }
 
+TEST_F(TransactionLayer, ConnectionErrorsFromAnotherListenerLeaveTransactionsAlone) {
+  // Two trunks reach one provider over TCP from different local addresses: a connection
+  // per listener, so a failure on one says nothing about the other.
+  auto from_a = tcp_peer(0);
+  from_a.listener = 0;
+  auto from_b = tcp_peer(0);
+  from_b.listener = 1;
+  const auto a = send("OPTIONS", from_a);
+  const auto b = send("OPTIONS", from_b);
+  layer_.on_transport_error(from_b);
+  EXPECT_TRUE(layer_.alive(a));
+  EXPECT_FALSE(layer_.alive(b));
+  auto any = tcp_peer(0);  // a failure that names no listener still reaches both sides
+  layer_.on_transport_error(any);
+  EXPECT_FALSE(layer_.alive(a));
+}
+
 TEST_F(TransactionLayer, CancelWaitsForAProvisional) {
   message wire;
   const auto inv = send("INVITE", udp_peer(), &wire);

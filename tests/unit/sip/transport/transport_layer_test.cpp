@@ -219,6 +219,145 @@ TEST_F(transport_layer_test, outbound_tcp_from_a_wildcard_listener_leaves_as_rou
   EXPECT_EQ(from->address(), asio::ip::make_address("127.0.0.1"));
 }
 
+/// A provider's SIP server: a second transport layer with one TCP listener on 127.0.0.1.
+/// What it receives says over which connection, and from which source address, each
+/// message came.
+struct provider {
+  provider(asio::io_context& io, timer_service& timers) : layer(io, timers, up) {
+    auto r = layer.add_listener({"provider", transport_kind::tcp, asio::ip::make_address("127.0.0.1"), 0, nullptr});
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+    if (r.ok()) port = layer.local_address(*r)->port;
+  }
+
+  /// Where our side sends to, leaving from `listener`.
+  peer target(int listener) const {
+    peer p;
+    p.transport = transport_kind::tcp;
+    p.address = asio::ip::make_address("127.0.0.1");
+    p.port = port;
+    p.listener = listener;
+    return p;
+  }
+  /// How the message with this Call-ID arrived (nullopt: not yet).
+  std::optional<peer> from(const std::string& call_id) const {
+    for (const auto& [m, f] : up.messages) {
+      if (m.call_id == call_id) return f;
+    }
+    return std::nullopt;
+  }
+
+  recorder up;
+  transport_layer layer;
+  std::uint16_t port = 0;
+};
+
+TEST_F(transport_layer_test, outbound_tcp_is_reused_only_from_the_same_local_address) {
+  // Two trunks with their own whitelisted IPs (bind_address) and one provider address:
+  // the provider must see each trunk's requests come from that trunk's IP.
+  const auto first_ip = asio::ip::make_address("127.0.0.1");
+  const auto second_ip = asio::ip::make_address("127.0.0.2");
+  const auto first = layer_.add_listener({"trunk-1", transport_kind::tcp, first_ip, 0, nullptr});
+  const auto second = layer_.add_listener({"trunk-2", transport_kind::tcp, second_ip, 0, nullptr});
+  ASSERT_TRUE(first.ok() && second.ok());
+  provider prov(io_, timers_);
+  layer_.send(options("TCP", 5999, "one-1"), prov.target(*first));
+  layer_.send(options("TCP", 5999, "two-1"), prov.target(*second));
+  layer_.send(options("TCP", 5999, "one-2"), prov.target(*first));
+  layer_.send(options("TCP", 5999, "two-2"), prov.target(*second));
+  ASSERT_TRUE(run_until([&] { return prov.up.messages.size() == 4; }));
+
+  EXPECT_EQ(layer_.stats().connections_opened, 2u) << "one connection per local address";
+  EXPECT_EQ(prov.layer.connection_count(), 2u);
+  const auto one_1 = prov.from("one-1"), one_2 = prov.from("one-2");
+  const auto two_1 = prov.from("two-1"), two_2 = prov.from("two-2");
+  ASSERT_TRUE(one_1 && one_2 && two_1 && two_2);
+  EXPECT_EQ(one_1->address, first_ip);
+  EXPECT_EQ(one_2->address, first_ip);
+  EXPECT_EQ(two_1->address, second_ip) << "the provider would answer 403: not the whitelisted IP";
+  EXPECT_EQ(two_2->address, second_ip);
+  EXPECT_EQ(one_1->connection_id, one_2->connection_id) << "the same listener reuses its connection";
+  EXPECT_EQ(two_1->connection_id, two_2->connection_id) << "the same listener reuses its connection";
+  EXPECT_NE(one_1->connection_id, two_1->connection_id);
+
+  // A send with no listener preference takes any connection to the address, as before.
+  layer_.send(options("TCP", 5999, "any"), prov.target(-1));
+  ASSERT_TRUE(run_until([&] { return prov.up.messages.size() == 5; }));
+  EXPECT_EQ(layer_.stats().connections_opened, 2u);
+}
+
+TEST_F(transport_layer_test, an_accepted_connection_serves_sends_from_its_own_listener_only) {
+  const auto mine = listen(transport_kind::tcp);
+  const auto other =
+      layer_.add_listener({"other", transport_kind::tcp, asio::ip::make_address("127.0.0.2"), 0, nullptr});
+  ASSERT_TRUE(other.ok()) << other.error();
+  // A peer connects to `mine` from 127.0.0.1:<its port>.
+  tcp::socket client(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  client.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_of(mine)));
+  ASSERT_TRUE(run_until([&] { return layer_.connection_count() == 1; }));
+  peer to;
+  to.transport = transport_kind::tcp;
+  to.address = client.local_endpoint().address();
+  to.port = client.local_endpoint().port();
+
+  // A request to that peer leaving from the listener it connected to goes back on its
+  // connection (RFC 3261 §18.1.1), as does one with no listener preference.
+  const std::string request = options("TCP", 5999, "back");
+  std::string got(2 * request.size(), '\0');
+  std::size_t n = 0;
+  asio::async_read(client, asio::buffer(got), [&](auto, std::size_t k) { n = k; });
+  to.listener = mine;
+  layer_.send(request, to);
+  to.listener = -1;
+  layer_.send(request, to);
+  ASSERT_TRUE(run_until([&] { return n == got.size(); }));
+  EXPECT_EQ(got, request + request);
+  EXPECT_EQ(layer_.stats().connections_opened, 0u);
+
+  // From another listener's address it may not: that needs a connection of its own (and
+  // the peer's ephemeral port accepts none, so it fails).
+  to.listener = *other;
+  layer_.send(options("TCP", 5999, "elsewhere"), to);
+  EXPECT_EQ(layer_.stats().connections_opened, 1u) << "not the connection accepted on another listener";
+  ASSERT_TRUE(run_until([&] { return !up_.errors.empty(); }));
+  EXPECT_EQ(up_.errors.front().listener, *other);
+}
+
+TEST_F(transport_layer_test, a_listener_moved_by_reload_gets_its_own_connection_and_the_old_one_carries_on) {
+  const auto old_ip = asio::ip::make_address("127.0.0.2");
+  const auto new_ip = asio::ip::make_address("127.0.0.3");
+  const auto old_listener = layer_.add_listener({"trunk", transport_kind::tcp, old_ip, 0, nullptr});
+  ASSERT_TRUE(old_listener.ok()) << old_listener.error();
+  provider prov(io_, timers_);
+  layer_.send(options("TCP", 5999, "before"), prov.target(*old_listener));
+  ASSERT_TRUE(run_until([&] { return prov.from("before").has_value(); }));
+  const auto before = *prov.from("before");
+  EXPECT_EQ(before.address, old_ip);
+  // The provider starts a dialog over it: our side learns the connection.
+  prov.layer.send(options("TCP", 5999, "dialog"), before);
+  ASSERT_TRUE(run_until([&] { return !up_.messages.empty(); }));
+  const auto dialog = up_.messages.front().second;
+  EXPECT_EQ(dialog.listener, *old_listener);
+
+  // SIGHUP: the trunk's bind_address moved; the old listener closes, a new one opens.
+  layer_.remove_listener(*old_listener);
+  const auto new_listener = layer_.add_listener({"trunk", transport_kind::tcp, new_ip, 0, nullptr});
+  ASSERT_TRUE(new_listener.ok()) << new_listener.error();
+
+  layer_.send(options("TCP", 5999, "after"), prov.target(*new_listener));
+  ASSERT_TRUE(run_until([&] { return prov.from("after").has_value(); }));
+  EXPECT_EQ(prov.from("after")->address, new_ip) << "a new connection from the new address";
+  EXPECT_NE(prov.from("after")->connection_id, before.connection_id);
+
+  // The established connection still carries its dialog, and what was sent through the
+  // old listener before the reload.
+  layer_.send(options("TCP", 5999, "in-dialog"), dialog);
+  layer_.send(options("TCP", 5999, "late"), prov.target(*old_listener));
+  ASSERT_TRUE(run_until([&] { return prov.from("in-dialog") && prov.from("late"); }));
+  EXPECT_EQ(prov.from("in-dialog")->connection_id, before.connection_id);
+  EXPECT_EQ(prov.from("late")->connection_id, before.connection_id);
+  EXPECT_EQ(layer_.stats().connections_opened, 2u);
+}
+
 /// Records what a lone connection reports (no transport layer around it).
 struct lone_owner final : connection_owner {
   void on_frame(std::string_view, const peer&) override {}
