@@ -1,7 +1,6 @@
 #include "daemon/call/call.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -38,6 +37,18 @@ config::srtp_mode a_srtp_policy(const call_origin& origin, const trunk_directory
 // B: the trunk the call was routed to (the route decision carries its configuration).
 config::srtp_mode b_srtp_policy(const std::optional<route_decision>& route) {
   return route && route->trunk ? route->trunk->srtp : config::srtp_mode::off;
+}
+
+// A leg towards a trunk we hold credentials for answers its challenges to our in-dialog
+// requests (RFC 3261 §22.2); without credentials nothing can be answered.
+leg_authorizer trunk_authorizer(const std::shared_ptr<trunk_runtime>& t) {
+  if (!t || !t->has_credentials()) return {};
+  return {[t](const sip::message& challenge, const sip::message& request) -> std::optional<sip::header> {
+            auto h = t->authorize(challenge, request);
+            if (!h) return std::nullopt;
+            return sip::header{std::move(h->first), std::move(h->second)};
+          },
+          [t] { t->count_auth_failure(); }};
 }
 
 // The local IP a trunk's media leg binds to (issue 4, the whitelisted static IP):
@@ -90,6 +101,7 @@ void call::start(sip::server_transaction_handle h, sip::message&& invite, const 
   a_invite_ = h;
   a_from_ = from;
   origin_ = origin;
+  a_.set_authorizer(trunk_authorizer(trunk_of(media_leg::a)));  // a trunk may challenge us too
   kind_ = origin.source.type == call_source::kind::trunk ? call_kind::inbound : call_kind::internal;
   peer_label_ = to_string(origin.source);
   a_call_id_ = invite.call_id;
@@ -284,20 +296,6 @@ std::optional<duration> retry_after(const sip::message& r) {
   return std::chrono::seconds(std::min<std::uint64_t>(seconds, 86'400));
 }
 
-// A repeated challenge may be answered once more only when it says our nonce was merely
-// stale (RFC 7616 §3.3): the credentials were right.
-bool stale_challenge(const sip::message& r) {
-  const auto name = r.status == 407 ? "Proxy-Authenticate" : "WWW-Authenticate";
-  for (const auto v : r.header_values(name)) {
-    std::string lower(v);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lower.find("stale=true") != std::string::npos || lower.find("stale=\"true\"") != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 bool call::pick_trunk_targets() {
@@ -330,6 +328,7 @@ bool call::use_target(const trunk_target& t) {
   b_peer_ = target_->peer;
   b_.set_local(target_->local, options_.contact_user, target_->request_uri.scheme == sip::uri_scheme::sips);
   b_.set_fallback_target(b_peer_);
+  b_.set_authorizer(trunk_authorizer(trunk_));
   return true;
 }
 
@@ -728,12 +727,26 @@ void call::on_info(call_leg& x, sip::server_transaction_handle h, const sip::mes
   auto out = y.make_request(method::info);
   copy_headers(req, out, info_headers);
   out.body = req.body;
+  if (y.has_authorizer()) relayed_info_[h.id] = call_leg::sent_request{out, 0};  // for a challenge to it
   const auto c = y.send(std::move(out), *this);
-  if (!c) return reply(h, req, 500);
+  if (!c) {
+    relayed_info_.erase(h.id);
+    return reply(h, req, 500);
+  }
   track(c, {outgoing::info, y.side(), h, {}, false});
 }
 
 void call::on_relayed_final(const pending_request& p, int status, std::string_view reason, const sip::message* r) {
+  if (const auto kept = relayed_info_.find(p.relay_for.id); kept != relayed_info_.end()) {
+    // A challenge to the INFO we relayed (RFC 3261 §22.2): once more, with credentials.
+    auto& y = p.to == media_leg::a ? a_ : b_;
+    if (r != nullptr && (status == 401 || status == 407)) {
+      if (auto again = y.retry_with_credentials(*r, kept->second)) {
+        if (const auto c = y.send(std::move(*again), *this)) return track(c, p);
+      }
+    }
+    relayed_info_.erase(kept);
+  }
   const auto* req = ctx_.transactions.original_request(p.relay_for);
   if (req == nullptr) return;
   int mapped = status;

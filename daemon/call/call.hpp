@@ -273,6 +273,9 @@ class call final : private sip::transaction_layer::client_listener,
 
   // bookkeeping
   std::unordered_map<std::uint64_t, pending_request> pending_;
+  /// The INFOs we relay onto a leg that answers digest challenges, by the server
+  /// transaction of the INFO they relay: kept until their final response.
+  std::unordered_map<std::uint64_t, call_leg::sent_request> relayed_info_;
   scoped_timer max_duration_timer_;
   scoped_timer close_wait_timer_;
   bool bye_to_a_after_ack_ = false;  // §15: no BYE before the ACK of our 2xx

@@ -1,6 +1,7 @@
 #include "daemon/call/call_leg.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -20,6 +21,18 @@ namespace {
 std::string_view leg_name(media_leg l) { return l == media_leg::a ? "A" : "B"; }
 
 }  // namespace
+
+bool stale_challenge(const sip::message& r) {
+  const auto name = r.status == 407 ? "Proxy-Authenticate" : "WWW-Authenticate";
+  for (const auto v : r.header_values(name)) {
+    std::string lower(v);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.find("stale=true") != std::string::npos || lower.find("stale=\"true\"") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
 
 call_leg::call_leg(media_leg side, const context& ctx, listener& l, const sip::session_timer_config& timers)
     : side_(side),
@@ -132,9 +145,49 @@ void call_leg::ack_2xx(std::uint32_t cseq) {
   if (dialog_ == nullptr || !to) return;
   sent_ack a{cseq, dialog_->make_ack(cseq), *to};
   a.ack.vias.push_back(make_via());
-  if (ack_credentials_) a.ack.add_header(ack_credentials_->name, ack_credentials_->value);
+  // §13.2.2.4: the credentials of the INVITE acknowledged.
+  if (reinvite_ack_credentials_ && reinvite_ack_credentials_->first == cseq) {
+    a.ack.add_header(reinvite_ack_credentials_->second.name, reinvite_ack_credentials_->second.value);
+  } else if (ack_credentials_) {
+    a.ack.add_header(ack_credentials_->name, ack_credentials_->value);
+  }
   ctx_.transactions.send_ack(a.ack, a.to);
   last_ack_ = std::move(a);
+}
+
+std::optional<sip::message> call_leg::retry_with_credentials(const sip::message& challenge, sent_request& sent) {
+  if ((challenge.status != 401 && challenge.status != 407) || !authorizer_.answer) return std::nullopt;
+  if (dialog_ == nullptr || dialog_->state() == sip::dialog_state::terminated || sent.request.method_name.empty()) {
+    return std::nullopt;
+  }
+  const auto& method = sent.request.method_name;
+  // §22.2 / RFC 7616 §3.3: a second challenge means our credentials were refused, unless
+  // it only says the nonce went stale; even then, once.
+  if (sent.challenges_answered >= 2 || (sent.challenges_answered == 1 && !stale_challenge(challenge))) {
+    if (authorizer_.failed) authorizer_.failed();
+    spdlog::warn("call leg {}: our {} was challenged ({}) again: credentials refused", leg_name(side_), method,
+                 challenge.status);
+    return std::nullopt;
+  }
+  auto creds = authorizer_.answer(challenge, sent.request);
+  if (!creds) {
+    if (authorizer_.failed) authorizer_.failed();
+    spdlog::warn("call leg {}: no digest challenge we can answer in the {} to our {}", leg_name(side_),
+                 challenge.status, method);
+    return std::nullopt;
+  }
+  auto m = sent.request;
+  m.remove_header("Authorization");
+  m.remove_header("Proxy-Authorization");
+  m.add_header(creds->name, creds->value);
+  // §12.2.1.1: a new request in the dialog, with the next local CSeq (the dialog counts it).
+  m.cseq.number = dialog_->make_request(m.method_id).cseq.number;
+  if (!m.vias.empty()) m.vias.front().params.erase("branch");  // a new transaction
+  if (m.method_id == sip::method::invite) reinvite_ack_credentials_.emplace(m.cseq.number, std::move(*creds));
+  ++sent.challenges_answered;
+  sent.request = m;
+  spdlog::debug("call leg {}: answering the {} challenge to our {}", leg_name(side_), challenge.status, method);
+  return m;
 }
 
 // --- 2xx retransmission (§13.3.1.4) ------------------------------------------------------------
@@ -225,14 +278,35 @@ void call_leg::on_refresh_due() {
     req.body = media::write_sdp(*local_sdp);
     req.set_header("Content-Type", "application/sdp");
   }
+  sent_request sent;
+  if (has_authorizer()) sent.request = req;  // a challenge to it is answered (retry_refresh)
   const auto h = send(std::move(req), *this);
   if (!h) return;
-  refreshes_.emplace(h.id, false);
+  refreshes_.emplace(h.id, refresh{false, std::move(sent)});
   if (use_update) {
     guard.on_update_sent();
   } else {
     guard.on_reinvite_sent();
   }
+}
+
+bool call_leg::retry_refresh(const sip::message& challenge, sent_request sent) {
+  if (!confirmed()) return false;
+  auto& guard = dialog_->reinvites();
+  const bool update = sent.request.method_id == sip::method::update;
+  // The challenged request is complete; the retry is a new modification and must fit.
+  if (update ? !guard.can_send_update() : !guard.can_send_reinvite()) return false;
+  auto again = retry_with_credentials(challenge, sent);
+  if (!again) return false;
+  const auto h = send(std::move(*again), *this);
+  if (!h) return false;
+  refreshes_.emplace(h.id, refresh{false, std::move(sent)});
+  if (update) {
+    guard.on_update_sent();
+  } else {
+    guard.on_reinvite_sent();
+  }
+  return true;
 }
 
 void call_leg::on_expired() { listener_.on_leg_failed(*this, "session timer expired"); }
@@ -244,9 +318,10 @@ void call_leg::on_final(sip::client_transaction_handle h, sip::message&& respons
   const bool invite = response.cseq.method_id == sip::method::invite;
   if (invite && status >= 200 && status < 300) ack_2xx(response.cseq.number);
   const auto it = refreshes_.find(h.id);
-  if (it == refreshes_.end() || it->second) return;  // a 2xx retransmission: ACKed again above
+  if (it == refreshes_.end() || it->second.answered) return;  // a 2xx retransmission: ACKed again above
+  auto sent = std::move(it->second.sent);
   if (invite && status < 300) {
-    it->second = true;  // kept until the leg goes: more 2xx may come (RFC 6026 §8.4)
+    it->second = refresh{true, {}};  // kept until the leg goes: more 2xx may come (RFC 6026 §8.4)
   } else {
     refresh_done(h);
   }
@@ -278,6 +353,7 @@ void call_leg::on_final(sip::client_transaction_handle h, sip::message&& respons
     listener_.on_leg_failed(*this, "session refresh answered " + std::to_string(status));
     return;
   }
+  if ((status == 401 || status == 407) && retry_refresh(response, std::move(sent))) return;
   if (retry) {
     // §14.1: glare on our refresh; try again after the randomised interval.
     const bool owner = dialog_ != nullptr && dialog_->call_id_owner();

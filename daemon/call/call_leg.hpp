@@ -9,10 +9,17 @@
 // sends session refreshes on its own (an UPDATE without SDP when the peer allows UPDATE,
 // else a re-INVITE with our unchanged SDP, RFC 4028 §10) and reports what the call must
 // act on through its listener.
+//
+// A peer that challenges our in-dialog requests (a provider's trunk, RFC 3261 §22.2) is
+// answered here for every sender of such requests (our refreshes, the re-INVITEs and
+// INFOs the call relays): retry_with_credentials() gives the same request again with
+// credentials, once per request (twice when the second challenge says stale=true).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "base/timer_service.hpp"
 #include "daemon/call/leg_addressing.hpp"
@@ -27,6 +34,21 @@
 #include "sip/transaction/transaction_layer.hpp"
 
 namespace voxedge::daemon {
+
+/// Digest credentials for the peer of a leg (RFC 3261 §22.2, RFC 7616): set by the call
+/// when the peer is a trunk we hold credentials for. Unset (no `answer`): challenges to
+/// our in-dialog requests are not answered.
+struct leg_authorizer {
+  /// The Authorization / Proxy-Authorization header answering `challenge` (a 401/407)
+  /// for `request`; nullopt when no challenge in it can be answered.
+  std::function<std::optional<sip::header>(const sip::message& challenge, const sip::message& request)> answer;
+  /// A challenge we could not or would not answer (counted as an auth failure).
+  std::function<void()> failed;
+};
+
+/// A repeated challenge may be answered once more only when it says our nonce was merely
+/// stale (RFC 7616 §3.3): the credentials were right.
+bool stale_challenge(const sip::message& r);
 
 class call_leg final : private sip::session_timer::listener, private sip::transaction_layer::client_listener {
  public:
@@ -95,6 +117,24 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
   /// carry the same credentials (RFC 3261 §13.2.2.4). nullopt: none.
   void set_ack_credentials(std::optional<sip::header> h) { ack_credentials_ = std::move(h); }
 
+  // --- digest challenges to our in-dialog requests (RFC 3261 §22.2) ---------------------------
+  void set_authorizer(leg_authorizer a) { authorizer_ = std::move(a); }
+  bool has_authorizer() const noexcept { return static_cast<bool>(authorizer_.answer); }
+  /// A request we sent in the dialog, kept (as built, before send()) by whoever sent it so
+  /// that a challenge to it can be answered.
+  struct sent_request {
+    sip::message request;
+    unsigned challenges_answered = 0;
+  };
+  /// `challenge` (a 401/407) answered `sent.request`: the same request again with the
+  /// credentials it asks for, the dialog's next CSeq and a fresh branch, ready for send()
+  /// (`sent` becomes it). nullopt when there is no authorizer or the dialog is over, and
+  /// (counted as an auth failure) for a second challenge that is not stale (the
+  /// credentials were refused) or one with nothing we can answer. An INVITE's credentials
+  /// also go on the ACK for its 2xx (§13.2.2.4). The guard bookkeeping (reinvites()) stays
+  /// with the sender: the challenged request is completed, the retry is sent anew.
+  std::optional<sip::message> retry_with_credentials(const sip::message& challenge, sent_request& sent);
+
   // --- responses to the peer -----------------------------------------------------------
   /// Sends a 2xx to an INVITE and retransmits it (T1 doubling up to T2) until on_ack()
   /// sees the ACK; after 64*T1 without one, on_leg_failed (§13.3.1.4).
@@ -137,6 +177,8 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
 
   void retransmit_2xx();
   void refresh_done(sip::client_transaction_handle h);
+  /// Sends `sent` again with credentials for `challenge`; false when it cannot.
+  bool retry_refresh(const sip::message& challenge, sent_request sent);
 
   struct pending_2xx {
     sip::server_transaction_handle handle;
@@ -167,8 +209,16 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
   scoped_timer refresh_retry_timer_;
   std::optional<sent_ack> last_ack_;
   std::optional<sip::header> ack_credentials_;
-  /// Our refresh transactions (id -> a 2xx came), detached when the leg goes.
-  std::unordered_map<std::uint64_t, bool> refreshes_;
+  leg_authorizer authorizer_;
+  /// The credentials of the last re-INVITE we re-sent with them, by its CSeq: its ACK
+  /// carries them instead of the initial INVITE's.
+  std::optional<std::pair<std::uint32_t, sip::header>> reinvite_ack_credentials_;
+  struct refresh {
+    bool answered = false;  // a 2xx came (kept for its retransmissions, RFC 6026 §8.4)
+    sent_request sent;      // for a digest retry; empty without an authorizer or once answered
+  };
+  /// Our refresh transactions by id, detached when the leg goes.
+  std::unordered_map<std::uint64_t, refresh> refreshes_;
 };
 
 }  // namespace voxedge::daemon

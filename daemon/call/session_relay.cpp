@@ -171,6 +171,8 @@ void session_relay::relay(call_leg& x, sip::server_transaction_handle h, sip::me
   set_sdp(out, forwarded);
   out.add_header("Allow", call_allow);
   y.negotiation().add_to_request(out);
+  call_leg::sent_request kept;
+  if (y.has_authorizer()) kept.request = out;  // its challenge is answered (retry_challenged)
   const auto c = y.send(std::move(out), *this);
   if (!c) return respond(x, h, response(req, 500), invite);
   y.dialog()->reinvites().on_reinvite_sent();
@@ -180,7 +182,8 @@ void session_relay::relay(call_leg& x, sip::server_transaction_handle h, sip::me
                media::to_string(offered_direction(forwarded, y_index)));
   req.body.clear();
   mod_ = modification{
-      x.side(), h, std::move(req), std::move(offer), offer_index, std::move(timers), std::move(forwarded), c};
+      x.side(),       h, std::move(req), std::move(offer), offer_index, std::move(timers), std::move(forwarded), c,
+      std::move(kept)};
 }
 
 void session_relay::finish(int status, const media::session_description* sdp, const std::string& reason_header) {
@@ -218,6 +221,7 @@ void session_relay::on_final(sip::client_transaction_handle h, sip::message&& r)
     if (ok) spdlog::warn("sip[{}]: a cancelled re-INVITE was accepted; legs may disagree on the session", r.call_id);
     return;
   }
+  if ((status == 401 || status == 407) && retry_challenged(y, r)) return;
   if (!ok) {
     const auto mapped = map_far_failure(status);
     finish(mapped.status, nullptr, sip_reason(status, r.reason));
@@ -254,6 +258,20 @@ void session_relay::on_final(sip::client_transaction_handle h, sip::message&& r)
   x.stream = made->negotiated.streams[m.index];
   listener_.on_session_changed();
   finish(200, &made->sdp);
+}
+
+bool session_relay::retry_challenged(call_leg& y, const sip::message& challenge) {
+  // The challenged re-INVITE is complete (on_reinvite_completed above); the retry is a
+  // new one and must be let through by the guard like any.
+  if (!y.confirmed() || !y.dialog()->reinvites().can_send_reinvite()) return false;
+  auto again = y.retry_with_credentials(challenge, mod_->out);
+  if (!again) return false;
+  const auto c = y.send(std::move(*again), *this);
+  if (!c) return false;
+  y.dialog()->reinvites().on_reinvite_sent();
+  sent_[c.id] = sent{y.side(), false};
+  mod_->client = c;  // a CANCEL from the originator now goes to this one
+  return true;
 }
 
 void session_relay::on_failed(sip::client_transaction_handle h, std::string_view why) {

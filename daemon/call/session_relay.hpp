@@ -14,6 +14,9 @@
 //   - Glare (§14.2, RFC 3311 §5.2): the dialog's reinvite_guard decides 491 / 500 with
 //     Retry-After; one modification at a time per call, so a crossing one gets 491.
 //   - Session timers are answered per leg (call_leg::session_answer).
+//   - A digest challenge to the re-INVITE we relayed (a trunk, RFC 3261 §22.2) is
+//     answered by the other leg's call_leg::retry_with_credentials; one it cannot answer
+//     comes back through failure_mapping (401/407 -> 403).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -79,6 +82,7 @@ class session_relay final : private sip::transaction_layer::client_listener {
     std::optional<sip::session_timer_answer> timers;
     media::session_description forwarded;  // our offer to the other leg
     sip::client_transaction_handle client;
+    call_leg::sent_request out;  // the re-INVITE as sent, when a challenge can be answered
   };
   struct sent {
     media_leg to = media_leg::b;
@@ -104,6 +108,8 @@ class session_relay final : private sip::transaction_layer::client_listener {
   void on_timeout(sip::client_transaction_handle h) override;
   void on_transport_error(sip::client_transaction_handle h) override;
   void on_failed(sip::client_transaction_handle h, std::string_view why);
+  /// Our re-INVITE on `y` was challenged: sends it again with credentials. False when not.
+  bool retry_challenged(call_leg& y, const sip::message& challenge);
 
   sip::transaction_layer& transactions_;
   call_leg& a_;
