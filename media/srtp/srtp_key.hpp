@@ -64,7 +64,7 @@ struct leg_srtp {
 };
 
 /// The keying an a=crypto line carries, when we can use it: a suite we implement and
-/// libsrtp2 can run, exactly one inline key of that suite's length, MKI of at most 128
+/// OpenSSL can run, exactly one inline key of that suite's length, MKI of at most 128
 /// bytes that holds its value, and no session parameters (RFC 4568 §6.3: KDR,
 /// UNENCRYPTED_SRTP, ... would change the transform; we answer only plain ones).
 std::optional<srtp_keying> keying_from_crypto(const crypto_attribute& crypto);

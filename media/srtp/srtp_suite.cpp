@@ -58,7 +58,7 @@ bool srtp_suite_available(srtp_suite s) noexcept {
   static std::array<bool, suites.size()> available{};
   std::call_once(once, [] {
     for (std::size_t i = 0; i < suites.size(); ++i) {
-      // A throwaway key: the probe only asks whether libsrtp2 has the cipher.
+      // A throwaway key: the probe only asks whether OpenSSL has the ciphers.
       const std::array<std::uint8_t, srtp_key::max_size> zeros{};
       const auto key = srtp_key::from_bytes(std::span(zeros.data(), srtp_key_salt_length(suites[i].suite)));
       available[i] = key && srtp_session::create(srtp_session::direction::outbound, suites[i].suite, *key).ok();

@@ -1,6 +1,6 @@
 #pragma once
 // The SRTP crypto suites we key with SDES (RFC 4568 §6.2, RFC 6188 §7, RFC 7714 §14.2),
-// by their SDP names, and which of them the libsrtp2 we run with can actually do.
+// by their SDP names, and which of them the OpenSSL we run with can actually do.
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -30,9 +30,9 @@ inline std::size_t srtp_key_salt_length(srtp_suite s) noexcept {
   return srtp_master_key_length(s) + srtp_master_salt_length(s);
 }
 
-/// Whether libsrtp2 can create a context for `s` in this process. The AES-CM suites
-/// always can; AES-GCM only when libsrtp2 was built against a crypto library (Debian's
-/// uses NSS). Probed once, by creating a context, and remembered.
+/// Whether srtp_session can be created for `s` in this process: whether OpenSSL offers
+/// the ciphers (AES-CTR, AES-GCM, HMAC-SHA1; a restricted provider set may lack one).
+/// Probed once, by creating a session, and remembered.
 bool srtp_suite_available(srtp_suite s) noexcept;
 
 /// Every suite we implement, in our order of preference.

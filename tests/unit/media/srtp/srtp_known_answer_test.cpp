@@ -1,7 +1,7 @@
 // Known answers, independent of libsrtp2: a reference of RFC 3711's AES-CM key
 // derivation (§4.3) and of AES_CM_128_HMAC_SHA1_80 packet protection (§3.1, §4.1.1,
 // §4.2), written here over OpenSSL. The reference is checked against the RFC's own test
-// vectors (Appendix B.2, B.3); libsrtp2 through our wrapper must then produce exactly
+// vectors (Appendix B.2, B.3); srtp_session must then produce exactly
 // what the reference produces, so the key||salt order SDES hands us and the transform
 // are what a peer expects on the wire.
 #include <openssl/evp.h>
@@ -93,7 +93,7 @@ TEST(srtp_known_answer, rfc3711_b3_key_derivation) {
   EXPECT_EQ(derive(master_key, master_salt, 0x01, 20), from_hex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4"));
 }
 
-TEST(srtp_known_answer, libsrtp2_protects_as_rfc3711_says) {
+TEST(srtp_known_answer, session_protects_as_rfc3711_says) {
   // The SDES inline key is master key || master salt (RFC 4568 §6.1).
   const auto master_key = from_hex("E1F97A0D3E018BE0D64FA32C06DE4139");
   const auto master_salt = from_hex("0EC675AD498AFEEBB6960B3AABE6");

@@ -268,6 +268,48 @@ TEST(srtp_session, keys_of_the_wrong_length_are_refused) {
   EXPECT_EQ(r.error(), srtp_create_error::bad_key);
 }
 
+TEST(srtp_session, forged_sources_take_no_slot) {
+  // A packet on an unknown SSRC that does not authenticate leaves no state behind, so a
+  // flood of forged SSRCs cannot push a real stream's rollover counter out (§3.3.1).
+  auto ctx = make_pair(srtp_suite::aes_cm_128_hmac_sha1_80);
+  auto first = rtp(65535);
+  ASSERT_EQ(ctx.out.protect_rtp(first.all(), first.size), srtp_status::ok);
+  std::size_t size = 0;
+  ASSERT_EQ(ctx.in.unprotect_rtp(first.packet(), size), srtp_status::ok);
+  for (std::uint32_t ssrc = 1; ssrc < 200; ++ssrc) {
+    auto forged = rtp(1, ssrc);
+    forged.size += 10;  // a tag of garbage
+    EXPECT_EQ(ctx.in.unprotect_rtp(forged.packet(), size), srtp_status::auth_failed);
+  }
+  // Sequence 0 after 65535: only a remembered ROC of 0 gives the index 2^16 it was sent with.
+  auto after_wrap = rtp(0);
+  ASSERT_EQ(ctx.out.protect_rtp(after_wrap.all(), after_wrap.size), srtp_status::ok);
+  EXPECT_EQ(ctx.in.unprotect_rtp(after_wrap.packet(), size), srtp_status::ok);
+}
+
+TEST(srtp_session, the_least_recently_used_source_makes_room) {
+  auto ctx = make_pair(srtp_suite::aes_cm_128_hmac_sha1_80);
+  std::size_t size = 0;
+  // Source 1 crosses the wrap, so its state matters; then max_sources others arrive.
+  for (const std::uint16_t seq : {std::uint16_t{65535}, std::uint16_t{0}}) {
+    auto b = rtp(seq, 1);
+    ASSERT_EQ(ctx.out.protect_rtp(b.all(), b.size), srtp_status::ok);
+    ASSERT_EQ(ctx.in.unprotect_rtp(b.packet(), size), srtp_status::ok);
+  }
+  for (std::uint32_t ssrc = 2; ssrc < 2 + srtp_session::max_sources; ++ssrc) {
+    auto b = rtp(10, ssrc);
+    ASSERT_EQ(ctx.out.protect_rtp(b.all(), b.size), srtp_status::ok);
+    ASSERT_EQ(ctx.in.unprotect_rtp(b.packet(), size), srtp_status::ok) << ssrc;
+  }
+  // Source 1 was evicted on both sides; both restart it from ROC 0 and still agree.
+  auto again = rtp(5, 1);
+  ASSERT_EQ(ctx.out.protect_rtp(again.all(), again.size), srtp_status::ok);
+  EXPECT_EQ(ctx.in.unprotect_rtp(again.packet(), size), srtp_status::ok);
+  // The most recent ones were kept: a replay of source 17's packet is still caught.
+  auto b = rtp(10, 1 + srtp_session::max_sources);
+  ASSERT_EQ(ctx.out.protect_rtp(b.all(), b.size), srtp_status::replayed);
+}
+
 TEST(srtp_session, mki_round_trip_and_mismatch) {
   const auto s = srtp_suite::aes_cm_128_hmac_sha1_80;
   auto with_mki = [&](std::uint32_t value) {
