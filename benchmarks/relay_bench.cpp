@@ -10,8 +10,8 @@
 // replacement operator new below (the media path must not allocate: DESIGN.md §3).
 // The srtp rows run the same load with leg a as an SRTP leg (AES_CM_128_HMAC_SHA1_80:
 // the sender protects, the worker authenticates and decrypts before forwarding in
-// plain); for them the worker thread's malloc() calls are counted too, since libsrtp2
-// and its crypto library are C and never reach operator new.
+// plain); for them the worker thread's malloc() calls are counted too, since OpenSSL
+// is C and never reaches operator new.
 // Every loop is bounded in count and time; loopback only.
 #include <dirent.h>
 #include <poll.h>

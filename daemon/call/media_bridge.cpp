@@ -439,7 +439,7 @@ result<media::negotiated_session, media::negotiation_error> read_leg_answer(cons
       }
     }
     if (ns.remote_crypto && !media::keying_from_crypto(*ns.remote_crypto)) {
-      // An RTP/SAVP answer whose key libsrtp2 cannot take (an MKI that does not fit).
+      // An RTP/SAVP answer whose key srtp_session cannot take (an MKI that does not fit).
       ns.rejection = media::stream_rejection::no_common_crypto;
     }
     if (policy == config::srtp_mode::required && relayed && ns.index == *relayed && !ns.remote_crypto) {

@@ -23,7 +23,7 @@
 //             keyed when it carries a usable a=crypto.
 //   required  We offer RTP/SAVP. We accept RTP/SAVP, and RTP/AVP only with a usable
 //             a=crypto; a plain offer is refused (488), a plain answer ends the call.
-// Our offers list AES_CM_128_HMAC_SHA1_80 (tag 1), _32 (tag 2) and, when libsrtp2 runs
+// Our offers list AES_CM_128_HMAC_SHA1_80 (tag 1), _32 (tag 2) and, when OpenSSL runs
 // it, AEAD_AES_128_GCM (tag 3). Answers take the first offered line we can key
 // (including AEAD_AES_128_GCM and the AES-256 suites), echo its tag and carry a fresh key
 // of ours, or the one we already use on that leg for the same suite. Lines we cannot use
@@ -104,7 +104,7 @@ std::string codec_name(const media::negotiated_stream& s);
 // --- SRTP (SDES) ----------------------------------------------------------------------------
 
 /// The suites we offer, in tag order: AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32,
-/// and AEAD_AES_128_GCM when libsrtp2 can run it.
+/// and AEAD_AES_128_GCM when OpenSSL can run it.
 std::vector<std::string> offered_srtp_suites();
 /// Every suite we can key when a peer offers it.
 std::vector<std::string> accepted_srtp_suites();

@@ -22,8 +22,7 @@ class packet_batch {
   /// Larger than any Ethernet-MTU datagram; a longer one is truncated and dropped.
   static constexpr std::size_t buffer_size = 2048;
   /// Room after each buffer for what SRTP protection appends (auth tag, MKI, SRTCP index:
-  /// libsrtp2 writes up to srtp_session::max_overhead bytes without being told the
-  /// buffer's size), so a full-size datagram from a plain leg can still be protected for
+  /// up to srtp_session::max_overhead bytes), so a full-size datagram from a plain leg can still be protected for
   /// an SRTP leg in place.
   static constexpr std::size_t trailer_room = 160;
 

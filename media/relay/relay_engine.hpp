@@ -133,7 +133,7 @@ struct leg_params {
   std::array<std::uint32_t, 128> clock_rates{};
   /// SRTP/SRTCP both ways on this leg (RTP/SAVP, or SDES on RTP/AVP); nullopt = plain RTP.
   /// Nothing from the peer is looked at (latching, statistics, RTCP) before it
-  /// authenticated. The worker creates one libsrtp2 context per direction when these
+  /// authenticated. The worker creates one srtp_session per direction when these
   /// keys first arrive and re-creates a context only when its key (or the suite)
   /// changes, so a re-INVITE that keeps its keys keeps the running contexts (replay
   /// window, rollover counter) and no key is ever used by two contexts.
@@ -148,7 +148,7 @@ enum class drop_reason : std::uint8_t {
   srtp_auth,       // SRTP/SRTCP authentication failed: forged, corrupted, wrong key, or plain RTP
   srtp_replay,     // an SRTP index seen before or older than the replay window (RFC 3711 §3.3.2);
                    // also a duplicate from the other leg that we may not protect twice (§9.1)
-  srtp_failed,     // the leg's SRTP context is missing (its keys were refused) or libsrtp2 failed
+  srtp_failed,     // the leg's SRTP context is missing (its keys were refused) or the transform failed
   not_receiving,   // the leg is on hold (receive = false)
   not_sending,     // the other leg may not be sent to (send = false)
   no_destination,  // the other leg's remote is not known yet

@@ -86,7 +86,7 @@ class relay_worker final : private relay_session::listener {
   // Worker thread only.
   std::unordered_map<relay_session_id, std::unique_ptr<relay_session>> sessions_;
   packet_batch batch_;
-  alignas(16) std::array<std::uint8_t, 1500> rtcp_scratch_{};  // aligned: libsrtp2 reads header words in place
+  alignas(16) std::array<std::uint8_t, 1500> rtcp_scratch_{};  // aligned: SRTP reads header words in place
   std::mt19937 random_;
   boost::asio::steady_timer tick_{io_};
   time_point next_stats_{};

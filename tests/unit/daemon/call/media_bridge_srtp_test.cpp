@@ -114,7 +114,7 @@ TEST(srtp_answer, first_usable_suite_with_its_tag_and_a_fresh_key) {
 }
 
 TEST(srtp_answer, aead_aes_128_gcm_when_offered_first) {
-  if (!media::srtp_suite_available(media::srtp_suite::aead_aes_128_gcm)) GTEST_SKIP() << "no GCM in libsrtp2";
+  if (!media::srtp_suite_available(media::srtp_suite::aead_aes_128_gcm)) GTEST_SKIP() << "no AES-GCM in this OpenSSL";
   const auto gcm = "1 AEAD_AES_128_GCM inline:" + key_b64(28, 0x33);
   const auto a =
       answer(offer("RTP/SAVP", {gcm, "2 AES_CM_128_HMAC_SHA1_80 inline:" + key_b64(30, 0x11)}), srtp_mode::optional);

@@ -1,5 +1,5 @@
 // SRTP legs (SDES keys, RFC 4568) through the relay over real loopback sockets: the test
-// peer protects and unprotects with its own libsrtp2 contexts; the other leg is plain
+// peer protects and unprotects with its own srtp_session contexts; the other leg is plain
 // RTP. Forgeries and replays are dropped and never latched to (DESIGN.md §8); SRTCP runs
 // both ways; keys that stay keep their contexts, keys that change re-create them.
 #include <gtest/gtest.h>
@@ -336,7 +336,7 @@ TEST_F(relay_srtp_test, refused_keys_send_nothing_in_the_clear) {
   udp_peer b;
   auto ports = engine().create_session(1);
   ASSERT_TRUE(ports.ok());
-  // A key of the wrong length for the suite: libsrtp2 refuses it; the leg stays SRTP.
+  // A key of the wrong length for the suite: srtp_session refuses it; the leg stays SRTP.
   leg_params pa;
   pa.remote_rtp = a.endpoint();
   pa.srtp = leg_srtp{srtp_suite::aes_256_cm_hmac_sha1_80, test_key(1), test_key(2)};
