@@ -352,7 +352,8 @@ void application::apply_runtime_settings(const config::config& next) {
     } else {
       std::string list;
       for (const auto& s : next.dns.servers) list += (list.empty() ? "" : ", ") + s;
-      spdlog::info("reload: dns: asking {} from now on", list);
+      spdlog::info("reload: dns: asking {} from now on{}", list,
+                   cares_->servers_pending() ? " (once the lookups under way finish)" : "");
     }
   }
   if (next.dns.timeout_ms != config_.dns.timeout_ms || next.dns.tries != config_.dns.tries) {

@@ -106,6 +106,10 @@ struct cares_resolver::state : std::enable_shared_from_this<cares_resolver::stat
   std::uint64_t next_generation = 1;
   std::unordered_map<query_id, pending> queries;
   query_id next_id = 1;
+  // c-ares queries not yet called back, cancelled ones included: c-ares 1.18 refuses to
+  // change servers (ARES_ENOTIMP) while any is outstanding.
+  std::size_t in_flight = 0;
+  std::optional<std::vector<std::string>> deferred_servers;  // set_servers waiting for idle
 
   void shutdown() {
     shutting_down = true;
@@ -226,15 +230,30 @@ struct cares_resolver::state : std::enable_shared_from_this<cares_resolver::stat
 
   void start(query_id id, const std::string& name, int type) {
     auto* tag = new query_tag{this, id, type};
+    ++in_flight;
     ares_query(channel, name.c_str(), ns_c_in, type, &state::on_answer, tag);
     rearm_timer();
   }
 
   static void on_answer(void* arg, int status, int /*timeouts*/, unsigned char* buf, int len) {
     const std::unique_ptr<query_tag> tag(static_cast<query_tag*>(arg));
-    if (tag->owner->shutting_down) return;
-    tag->owner->answer(tag->id, tag->type, status, buf, len);
+    state& s = *tag->owner;
+    if (s.in_flight > 0) --s.in_flight;
+    if (s.shutting_down) return;
+    s.answer(tag->id, tag->type, status, buf, len);
+    if (s.in_flight == 0 && s.deferred_servers) {
+      // c-ares frees the query after this callback returns: change servers from the loop.
+      boost::asio::post(s.io, [self = s.weak_from_this()] {
+        const auto st = self.lock();
+        if (!st || st->shutting_down || !st->deferred_servers) return;
+        (void)st->apply_servers(*st->deferred_servers);
+      });
+    }
   }
+
+  // ares_set_servers_ports; ARES_ENOTIMP (queries outstanding) defers it to the next idle
+  // moment, which counts as success.
+  result<void, std::string> apply_servers(const std::vector<std::string>& list);
 
   void answer(query_id id, int type, int status, const unsigned char* buf, int len) {
     const auto it = queries.find(id);
@@ -369,6 +388,10 @@ std::optional<address_answer> cares_resolver::from_hosts_file(std::string_view n
   for (const int family : {AF_INET, AF_INET6}) {
     hostent* h = nullptr;
     if (ares_gethostbyname_file(state_->channel, n.c_str(), family, &h) != ARES_SUCCESS || h == nullptr) continue;
+    if (h->h_addrtype != family || h->h_length != (family == AF_INET ? 4 : 16)) {
+      ares_free_hostent(h);
+      continue;
+    }
     for (char** a = h->h_addr_list; a != nullptr && *a != nullptr; ++a) {
       if (family == AF_INET) {
         boost::asio::ip::address_v4::bytes_type b{};
@@ -387,14 +410,25 @@ std::optional<address_answer> cares_resolver::from_hosts_file(std::string_view n
   return answer;
 }
 
-result<void, std::string> cares_resolver::set_servers(const std::vector<std::string>& servers) {
-  auto nodes = server_nodes(servers);
+result<void, std::string> cares_resolver::state::apply_servers(const std::vector<std::string>& list) {
+  auto nodes = server_nodes(list);
   if (!nodes) return fail(nodes.error());
-  if (nodes->empty() || state_->channel == nullptr) return {};
-  const int rc = ares_set_servers_ports(state_->channel, nodes->data());
+  if (nodes->empty() || channel == nullptr) return {};
+  const int rc = ares_set_servers_ports(channel, nodes->data());
+  if (rc == ARES_ENOTIMP) {
+    deferred_servers = list;
+    return {};
+  }
+  deferred_servers.reset();
   if (rc != ARES_SUCCESS) return fail(std::string("c-ares dns.servers: ") + ares_strerror(rc));
   return {};
 }
+
+result<void, std::string> cares_resolver::set_servers(const std::vector<std::string>& servers) {
+  return state_->apply_servers(servers);
+}
+
+bool cares_resolver::servers_pending() const { return state_->deferred_servers.has_value(); }
 
 std::size_t cares_resolver::outstanding() const { return state_->queries.size(); }
 

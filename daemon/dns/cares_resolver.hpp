@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -50,11 +51,14 @@ class cares_resolver final : public dns_resolver {
   void cancel(query_id id) override;
   /// /etc/hosts through ares_gethostbyname_file, IPv4 entries first.
   std::optional<address_answer> from_hosts_file(std::string_view name) override;
-  /// New servers for the queries asked from now on (reload); queries under way finish
-  /// where they are. timeout_ms and tries keep their start-up values. Empty: the servers
-  /// in /etc/resolv.conf at start-up are not re-read, so an empty list keeps the current
+  /// New servers (reload). c-ares 1.18 cannot change servers while a query is
+  /// outstanding, so the change waits for the first moment no query is (lookups under
+  /// way finish on the old servers); servers_pending() says it is still waiting.
+  /// timeout_ms and tries keep their start-up values. Empty: the servers in
+  /// /etc/resolv.conf at start-up are not re-read, so an empty list keeps the current
   /// servers. The error names the entry that does not parse; nothing changes then.
   result<void, std::string> set_servers(const std::vector<std::string>& servers);
+  bool servers_pending() const;
 
   /// Queries started and not yet delivered or cancelled (for tests and metrics).
   std::size_t outstanding() const;

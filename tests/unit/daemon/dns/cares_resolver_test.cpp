@@ -244,6 +244,22 @@ TEST_F(cares_test, set_servers_moves_new_queries_to_the_new_servers) {
   EXPECT_EQ(addresses("moved.example.com")->addresses.front(), make_address("192.0.2.77")) << "unchanged";
 }
 
+TEST_F(cares_test, set_servers_waits_for_the_lookups_under_way) {
+  test_dns_server second{io};
+  second.add_a("moved.example.com", "192.0.2.77", 60);
+  server.drop("silent.example.com");
+  std::optional<result<srv_answer, dns_error>> slow;
+  resolver->resolve_srv("silent.example.com", [&](result<srv_answer, dns_error> r) { slow.emplace(std::move(r)); });
+  // c-ares 1.18 cannot change servers with a query outstanding: the change waits.
+  ASSERT_TRUE(resolver->set_servers({second.address()}).ok());
+  EXPECT_TRUE(resolver->servers_pending());
+  ASSERT_TRUE(run_until(io, [&] { return slow.has_value(); }));
+  EXPECT_EQ(slow->error(), dns_error::timeout) << "it finished on the old server";
+  ASSERT_TRUE(run_until(io, [&] { return !resolver->servers_pending(); }));
+  EXPECT_EQ(addresses("moved.example.com")->addresses.front(), make_address("192.0.2.77"));
+  EXPECT_EQ(server.queries("moved.example.com", test_dns_server::a), 0);
+}
+
 TEST_F(cares_test, cancelled_query_never_calls_back) {
   server.add_a("a.example.com", "192.0.2.1", 60);
   server.add_a("b.example.com", "192.0.2.2", 60);
