@@ -790,16 +790,19 @@ void call::on_final(sip::client_transaction_handle h, sip::message&& response) {
   if (it == pending_.end()) return;
   const auto p = it->second;
   const int status = response.status;
-  const bool invite = p.kind == outgoing::invite || p.kind == outgoing::abandoned_invite;
+  const bool invite =
+      p.kind == outgoing::invite || p.kind == outgoing::abandoned_invite || p.kind == outgoing::abandoned_answered;
   if (!invite || status >= 300) pending_.erase(it);  // a 2xx may be retransmitted (RFC 6026)
   switch (p.kind) {
     case outgoing::abandoned_invite:
+    case outgoing::abandoned_answered:
       if (status < 300) {
+        it->second.kind = outgoing::abandoned_answered;
         (void)forks_.end_abandoned(h.id, response);
       } else {
         forks_.forget(h.id);
       }
-      return;
+      return maybe_finish();
     case outgoing::invite:
       if (h != b_invite_tx_) return;
       if (trunk_) {
@@ -829,7 +832,10 @@ void call::on_client_failure(sip::client_transaction_handle h, int status, std::
   if (it == pending_.end()) return;
   const auto p = it->second;
   pending_.erase(it);
-  if (p.kind == outgoing::abandoned_invite) forks_.forget(h.id);
+  if (p.kind == outgoing::abandoned_invite || p.kind == outgoing::abandoned_answered) {
+    forks_.forget(h.id);
+    return maybe_finish();
+  }
   if (p.kind == outgoing::invite && h == b_invite_tx_) {
     b_invite_done_ = true;
     spdlog::info("call[{}]: no answer from {}: {}", uid_, b_peer_.to_string(), phrase);
@@ -999,6 +1005,8 @@ void call::maybe_finish() {
   // A BYE still out to a trunk we hold credentials for may be challenged (RFC 3261
   // §22.2) and need its retry: wait for its answer (Timer F bounds it).
   if (std::any_of(pending_.begin(), pending_.end(), [this](const auto& e) {
+        // An attempt we gave up on may still answer 2xx: stay to ACK and end it (§13.2.2.4).
+        if (e.second.kind == outgoing::abandoned_invite) return true;
         if (e.second.kind != outgoing::bye || e.second.authorized) return false;
         const auto trunk = trunk_of(e.second.to);
         return trunk && trunk->has_credentials();

@@ -145,8 +145,10 @@ class call final : private sip::transaction_layer::client_listener,
 
  private:
   // abandoned_invite: an attempt on a trunk target we gave up on (no answer in time); a
-  // 2xx that still comes is ACKed and ended by forks_.
-  enum class outgoing : std::uint8_t { invite, abandoned_invite, cancel, bye, info };
+  // 2xx that still comes is ACKed and ended by forks_, and the call does not finish
+  // before the attempt has its final answer (Timer B bounds it); abandoned_answered: it
+  // had a 2xx, whose retransmissions are ACKed again.
+  enum class outgoing : std::uint8_t { invite, abandoned_invite, abandoned_answered, cancel, bye, info };
   struct pending_request {
     outgoing kind = outgoing::bye;
     media_leg to = media_leg::b;
