@@ -763,7 +763,8 @@ void call::on_cancel(sip::server_transaction_handle h, const sip::message& cance
   spdlog::info("call[{}]: CANCEL from the caller", uid_);
   // §9.2: the INVITE ends with 487; the far side gets our CANCEL, with the caller's
   // Reason when it gave a well-formed one.
-  end("CANCEL", hangup_party::caller, 487, carried_reason(cancel));
+  cancel_reason_ = carried_reason(cancel);  // for our CANCEL only; A's 487 carries none
+  end("CANCEL", hangup_party::caller, 487, std::string());
 }
 
 void call::on_server_failure(sip::server_transaction_handle h, sip::server_failure why) {
@@ -982,7 +983,7 @@ void call::end(std::string_view end_reason, hangup_party by, int a_status, const
     if (!b_invite_done_) {
       // §9.1: held by the transaction layer until a provisional arrives. RFC 3326: the
       // CANCEL says why.
-      track(ctx_.transactions.send_cancel(b_invite_tx_, *this, reason_header),
+      track(ctx_.transactions.send_cancel(b_invite_tx_, *this, cancel_reason_.empty() ? reason_header : cancel_reason_),
             {outgoing::cancel, media_leg::b, {}, {}, false});
     }
   } else if (by != hangup_party::callee) {

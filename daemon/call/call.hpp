@@ -265,6 +265,7 @@ class call final : private sip::transaction_layer::client_listener,
   outbound_identity b_identity_;
   bool b_heard_ = false;            // any response from the current target
   unsigned b_auth_attempts_ = 0;    // 401/407 answered on this call
+  std::string cancel_reason_;       // the caller's CANCEL's Reason, rewritten (RFC 3326)
   scoped_timer attempt_timer_;      // no provisional in time: next target
 
   // media

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/text.hpp"
 #include "sip/message/response_builder.hpp"
 
 namespace voxedge::daemon {
@@ -90,28 +91,63 @@ mapped_status map_local_failure(local_failure f) noexcept {
 std::string carried_reason(const sip::message& m) {
   const auto v = m.header_value("Reason");
   if (!v || v->size() > 256) return {};
+  // RFC 3326 §2: protocol *(SEMI reason-params); we keep cause and text and write the
+  // header afresh, so nothing but those two crosses from one leg to the other.
   const std::string_view value = *v;
-  std::size_t i = 0;
-  std::string protocol;
-  while (i < value.size() && value[i] != ';' && value[i] != ' ' && value[i] != '\t') {
-    protocol += static_cast<char>(std::toupper(static_cast<unsigned char>(value[i])));
+  const auto semi = value.find(';');
+  if (semi == std::string_view::npos) return {};
+  const auto protocol = text::trim(value.substr(0, semi));
+  const bool sip = text::iequals(protocol, "SIP");
+  if (!sip && !text::iequals(protocol, "Q.850")) return {};
+  std::optional<int> cause;
+  std::string reason_text;
+  std::size_t i = semi;
+  while (i < value.size() && value[i] == ';') {
     ++i;
+    const auto eq = value.find_first_of("=;", i);
+    const auto name = text::trim(value.substr(i, eq == std::string_view::npos ? std::string_view::npos : eq - i));
+    if (eq == std::string_view::npos || value[eq] == ';') {
+      i = eq == std::string_view::npos ? value.size() : eq;  // a parameter without a value
+      continue;
+    }
+    i = eq + 1;
+    while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
+    std::string param;
+    if (i < value.size() && value[i] == '"') {
+      // quoted-string (RFC 3261 §25.1) with quoted-pairs.
+      ++i;
+      bool closed = false;
+      while (i < value.size()) {
+        if (value[i] == '\\' && i + 1 < value.size()) {
+          param += value[i + 1];
+          i += 2;
+        } else if (value[i] == '"') {
+          ++i;
+          closed = true;
+          break;
+        } else {
+          param += value[i++];
+        }
+      }
+      if (!closed) return {};
+    } else {
+      const auto stop = value.find(';', i);
+      param = std::string(text::trim(value.substr(i, stop == std::string_view::npos ? std::string_view::npos : stop - i)));
+      i = stop == std::string_view::npos ? value.size() : stop;
+    }
+    while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
+    if (text::iequals(name, "cause")) {
+      if (param.empty() || param.size() > 5 ||
+          param.find_first_not_of("0123456789") != std::string::npos) {
+        return {};
+      }
+      cause = std::stoi(param);
+    } else if (text::iequals(name, "text")) {
+      reason_text = std::move(param);
+    }
   }
-  if (protocol != "SIP" && protocol != "Q.850") return {};
-  while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
-  if (i == value.size() || value[i] != ';') return {};
-  // The cause parameter (RFC 3326 §2) must be there and numeric.
-  std::string lower(value.substr(i));
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  const auto cause = lower.find("cause=");
-  if (cause == std::string::npos) return {};
-  const auto digits = lower.find_first_not_of("0123456789", cause + 6);
-  const auto n = (digits == std::string::npos ? lower.size() : digits) - (cause + 6);
-  if (n == 0 || n > 5) return {};
-  for (const char c : value) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return {};
-  }
-  return std::string(value);
+  if (!cause || i != value.size()) return {};
+  return sip ? sip_reason(*cause, reason_text) : q850_reason(*cause, reason_text);
 }
 
 std::string sip_reason(int cause, std::string_view text) { return reason_value("SIP", cause, text); }

@@ -65,8 +65,13 @@ TEST(failure_mapping, a_well_formed_reason_is_carried_and_others_are_not) {
   };
   // RFC 3326 §2 and the "call completed elsewhere" use (RFC 3326 §3.1 example).
   EXPECT_EQ(with("SIP;cause=200;text=\"Call completed elsewhere\""), "SIP;cause=200;text=\"Call completed elsewhere\"");
-  EXPECT_EQ(with("Q.850 ;cause=16 ;text=\"Terminated\""), "Q.850 ;cause=16 ;text=\"Terminated\"");
-  EXPECT_EQ(with("sip;cause=487"), "sip;cause=487");
+  // Written afresh: only protocol, cause and text cross.
+  EXPECT_EQ(with("Q.850 ;cause=16 ;text=\"Terminated\""), "Q.850;cause=16;text=\"Terminated\"");
+  EXPECT_EQ(with("sip;cause=487"), "SIP;cause=487;text=\"\"");
+  EXPECT_EQ(with("SIP;cause=480;text=\"say \\\"hi\\\"\";x-vendor=1"), "SIP;cause=480;text=\"say \\\"hi\\\"\"");
+  EXPECT_EQ(with("SIP;text=\"cause=1\""), "") << "a cause inside the text is no cause";
+  EXPECT_EQ(with("SIP;xcause=1"), "");
+  EXPECT_EQ(with("SIP;cause=1;text=\"unbalanced"), "");
   EXPECT_EQ(with("X-Vendor;cause=1"), "");
   EXPECT_EQ(with("SIP;text=\"no cause\""), "");
   EXPECT_EQ(with("SIP;cause=abc"), "");
