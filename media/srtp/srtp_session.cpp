@@ -1,9 +1,21 @@
+// HMAC-SHA1 is computed here from two SHA-1 states precomputed per key (RFC 2104) with
+// OpenSSL's low-level SHA1_* functions, deprecated since 3.0: EVP_MAC's HMAC, re-initialised
+// per packet, duplicates its digest state on every EVP_MAC_init, 2 malloc() calls per AES-CM
+// packet (benchmarks/relay_bench, OpenSSL 3.0.19); a SHA_CTX is a plain struct, copied for
+// free. SHA1_* run the same assembly (SHA-NI where present) as EVP's SHA-1. Defined before
+// the first OpenSSL header so that the deprecation attribute (an error under -Werror) goes,
+// in this translation unit only.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "media/srtp/srtp_session.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
+#include <openssl/sha.h>
+
+#ifdef OPENSSL_NO_DEPRECATED_3_0
+#error "SHA1_Init/SHA1_Update/SHA1_Final are needed: OPENSSL_API_COMPAT must not remove the 3.0-deprecated API"
+#endif
 
 #include <algorithm>
 #include <array>
@@ -23,10 +35,12 @@ constexpr std::size_t srtcp_index_word = 4;   // E || 31-bit SRTCP index
 constexpr std::uint32_t srtcp_e_flag = 0x80000000U;
 constexpr std::uint32_t srtcp_index_max = 0x7FFFFFFFU;
 constexpr std::size_t hmac_sha1_length = 20;  // RFC 3711 §4.2.1: n_a = 160
+constexpr std::size_t sha1_block = 64;        // RFC 2104 §2: B
 constexpr std::size_t gcm_tag_length = 16;    // RFC 7714 §14.2
 constexpr std::size_t gcm_iv_length = 12;     // RFC 7714 §8.1
 constexpr std::size_t max_mki = 128;
 constexpr int replay_window = 128;  // §3.3.2; libsrtp2's default for SRTP and SRTCP
+static_assert(hmac_sha1_length == SHA_DIGEST_LENGTH && sha1_block == SHA_CBLOCK);
 
 // The KDF labels of §4.3.1 (kdr 0: r = 0).
 constexpr std::uint8_t label_rtp_encryption = 0x00;
@@ -168,10 +182,23 @@ struct source {
   std::uint32_t rtcp_sent = 0;  // outbound: the last SRTCP index used
 };
 
+/// A SHA-1 state wiped when it goes: one keyed by HMAC's padded key is as good as the key.
+struct sha1_state {
+  SHA_CTX ctx{};
+
+  sha1_state() = default;
+  explicit sha1_state(const SHA_CTX& c) noexcept : ctx(c) {}
+  sha1_state(const sha1_state&) = delete;
+  sha1_state& operator=(const sha1_state&) = delete;
+  ~sha1_state() { OPENSSL_cleanse(&ctx, sizeof ctx); }
+};
+
 /// One of SRTP's or SRTCP's transforms, keyed once.
 struct transform {
   EVP_CIPHER_CTX* cipher = nullptr;  // AES-CTR (keystream for both directions) or AES-GCM
-  EVP_MAC_CTX* mac = nullptr;        // HMAC-SHA1; none for GCM
+  // HMAC-SHA1 (RFC 2104) as SHA-1 states after (K XOR ipad) and (K XOR opad); unused for GCM.
+  sha1_state inner;
+  sha1_state outer;
   std::array<std::uint8_t, 14> salt{};
   std::size_t tag = 0;
 
@@ -180,7 +207,6 @@ struct transform {
   transform& operator=(const transform&) = delete;
   ~transform() {
     EVP_CIPHER_CTX_free(cipher);
-    EVP_MAC_CTX_free(mac);
     OPENSSL_cleanse(salt.data(), salt.size());
   }
 };
@@ -199,10 +225,25 @@ bool derive(EVP_CIPHER_CTX* prf, std::span<const std::uint8_t> master_salt, std:
          static_cast<std::size_t>(len) == out.size();
 }
 
-struct wiped_buffer {
-  std::array<std::uint8_t, 32> bytes{};
-  ~wiped_buffer() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+template <std::size_t N>
+struct wiped_bytes {
+  std::array<std::uint8_t, N> bytes{};
+  ~wiped_bytes() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
 };
+using wiped_buffer = wiped_bytes<32>;
+
+/// RFC 2104 §2 steps (1)-(3) and their opad twin, once per key: the SHA-1 state after the
+/// first block of the inner and of the outer hash.
+bool hmac_key(transform& t, std::span<const std::uint8_t> key) noexcept {
+  wiped_bytes<sha1_block> pad;
+  std::copy(key.begin(), key.end(), pad.bytes.begin());  // key is shorter than B: zero-padded
+  for (auto& b : pad.bytes) b ^= 0x36U;                  // ipad
+  if (SHA1_Init(&t.inner.ctx) != 1 || SHA1_Update(&t.inner.ctx, pad.bytes.data(), pad.bytes.size()) != 1) {
+    return false;
+  }
+  for (auto& b : pad.bytes) b ^= 0x36U ^ 0x5CU;  // opad
+  return SHA1_Init(&t.outer.ctx) == 1 && SHA1_Update(&t.outer.ctx, pad.bytes.data(), pad.bytes.size()) == 1;
+}
 
 }  // namespace
 
@@ -275,16 +316,8 @@ bool key_transform(transform& t, const EVP_CIPHER* cipher, bool gcm, bool encryp
   // AES-CM is AES in counter mode (§4.1.1); keystream is XORed either way.
   const std::array<std::uint8_t, 16> zero_iv{};
   if (EVP_EncryptInit_ex(t.cipher, cipher, nullptr, session_key.bytes.data(), zero_iv.data()) != 1) return false;
-  if (!derive(prf, master_salt, label_auth, std::span(auth_key.bytes).first(hmac_sha1_length))) return false;
-  EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  if (hmac == nullptr) return false;
-  t.mac = EVP_MAC_CTX_new(hmac);
-  EVP_MAC_free(hmac);
-  if (t.mac == nullptr) return false;
-  char sha1[] = "SHA1";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, sha1, 0),
-                               OSSL_PARAM_construct_end()};
-  return EVP_MAC_init(t.mac, auth_key.bytes.data(), hmac_sha1_length, params) == 1;
+  const auto auth = std::span(auth_key.bytes).first(hmac_sha1_length);
+  return derive(prf, master_salt, label_auth, auth) && hmac_key(t, auth);
 }
 
 /// AES-CM's counter block (§4.1.1): (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16).
@@ -325,12 +358,16 @@ bool ctr_xor(const transform& t, const std::array<std::uint8_t, 16>& iv, std::ui
 }
 
 /// HMAC-SHA1 over `a` then `b` (§4.2.1), all 20 octets; the caller keeps the tag length.
+/// RFC 2104 §2 steps (4)-(7) on copies of the keyed states: nothing is allocated.
 bool hmac(const transform& t, std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
           std::array<std::uint8_t, hmac_sha1_length>& out) noexcept {
-  std::size_t len = 0;
-  return EVP_MAC_init(t.mac, nullptr, 0, nullptr) == 1 && EVP_MAC_update(t.mac, a.data(), a.size()) == 1 &&
-         (b.empty() || EVP_MAC_update(t.mac, b.data(), b.size()) == 1) &&
-         EVP_MAC_final(t.mac, out.data(), &len, out.size()) == 1 && len == hmac_sha1_length;
+  sha1_state inner(t.inner.ctx);
+  if (SHA1_Update(&inner.ctx, a.data(), a.size()) != 1 ||
+      (!b.empty() && SHA1_Update(&inner.ctx, b.data(), b.size()) != 1) || SHA1_Final(out.data(), &inner.ctx) != 1) {
+    return false;
+  }
+  sha1_state outer(t.outer.ctx);
+  return SHA1_Update(&outer.ctx, out.data(), out.size()) == 1 && SHA1_Final(out.data(), &outer.ctx) == 1;
 }
 
 /// AES-GCM encryption of `data` in place with AAD `aad1 || aad2`; the tag goes to `tag`.

@@ -22,9 +22,11 @@
 // SRTP tag, so with a _32 suite and an MKI it refused all SRTCP (SRTCP's tag is 80 bits,
 // RFC 4568 §6.2.2); and it read past short GCM packets that carry the right MKI.
 //
-// What a packet still allocates is OpenSSL 3.0's: HMAC-SHA1 (EVP_MAC_init without a key)
-// duplicates its digest state twice, 2 malloc() calls per AES-CM packet; AES-CTR and
-// AES-GCM allocate nothing.
+// A packet allocates nothing. HMAC-SHA1 is not EVP_MAC's: re-initialised per packet, OpenSSL
+// 3.0 duplicates its digest state, 2 malloc() calls per AES-CM packet (relay_bench). It is
+// computed instead from the two SHA-1 states keyed once in create() (RFC 2104: K XOR ipad,
+// K XOR opad), copied per packet, with OpenSSL's low-level SHA1_* (deprecated in 3.0, the
+// same assembly as EVP); AES-CTR and AES-GCM stay EVP and allocate nothing per packet.
 //
 // Packets are transformed in place. protect_* needs `max_overhead` bytes of room after
 // the packet. On any status but ok the bytes of an inbound packet are unspecified.
@@ -51,7 +53,7 @@ std::string_view to_string(srtp_status s) noexcept;
 
 enum class srtp_create_error : unsigned char {
   init_failed,        // OpenSSL could not set up a context (out of memory)
-  unavailable_suite,  // this OpenSSL lacks the cipher (AES-GCM, AES-CTR or HMAC-SHA1)
+  unavailable_suite,  // this OpenSSL lacks the cipher (AES-GCM or AES-CTR)
   bad_key,            // wrong key||salt length for the suite, or an unusable MKI
   create_failed,      // OpenSSL refused the key
 };
