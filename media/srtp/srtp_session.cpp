@@ -21,6 +21,7 @@
 #include <array>
 #include <climits>
 #include <cstring>
+#include <limits>
 #include <new>
 
 #include "media/rtp/byte_io.hpp"
@@ -107,6 +108,10 @@ struct rtp_replay {
   std::uint64_t index = 0;              // ROC << 16 | SEQ
   std::array<std::uint64_t, 2> seen{};  // bit k: index - k
 
+  /// Set by estimate() when `seq` would need a ROC past 2^32 - 1: the 48-bit index is
+  /// spent and the key must not be used for it (§9.2: re-key before 2^48 packets).
+  static constexpr std::uint64_t exhausted = ~std::uint64_t{0};
+
   /// The estimated index of `seq` (Appendix A) and its distance from `index`.
   std::int32_t estimate(std::uint16_t seq, std::uint64_t& est) const noexcept {
     const auto local_seq = static_cast<std::int32_t>(index & 0xFFFFU);
@@ -124,6 +129,10 @@ struct rtp_replay {
         delta = s - local_seq - 0x10000;
       }
     } else if (local_seq - 0x8000 > s) {
+      if (roc == std::numeric_limits<std::uint32_t>::max()) {
+        est = exhausted;
+        return 0;
+      }
       roc += 1;
       delta = s - local_seq + 0x10000;
     }
@@ -263,7 +272,23 @@ struct srtp_session::state {
     return nullptr;
   }
 
-  /// A slot for a new SSRC: a free one, else the least recently used.
+  /// Outbound: a slot for a new SSRC only while one is free. Never an evicted one: a
+  /// source coming back would start its index afresh and repeat keystream (§9.1). Our
+  /// own SSRC changes only on a collision, so 16 means something is wrong.
+  source* add_outbound(std::uint32_t ssrc) noexcept {
+    if (auto* s = find(ssrc)) return s;
+    for (auto& s : sources) {
+      if (s.last_used != 0) continue;
+      s = source{};
+      s.ssrc = ssrc;
+      touch(s);
+      return &s;
+    }
+    return nullptr;
+  }
+
+  /// Inbound: a slot for a new, authenticated SSRC: a free one, else the least recently
+  /// used (forgeries never get here, so only the peer's real sources compete).
   source& make_room() noexcept {
     source* oldest = &sources[0];
     for (auto& s : sources) {
@@ -274,15 +299,6 @@ struct srtp_session::state {
   }
 
   void touch(source& s) noexcept { s.last_used = ++clock; }
-
-  source& find_or_add(std::uint32_t ssrc) noexcept {
-    if (auto* s = find(ssrc)) return *s;
-    auto& s = make_room();
-    s = source{};
-    s.ssrc = ssrc;
-    touch(s);
-    return s;
-  }
 
   /// Keeps `fresh` (a source seen for the first time, now authenticated).
   source& adopt(const source& fresh) noexcept {
@@ -498,9 +514,12 @@ srtp_status srtp_session::protect_rtp(std::span<std::uint8_t> buffer, std::size_
 
   // §3.3.1 on what we send, as on what we receive: the index follows the sequence numbers,
   // and one already used is refused (§9.1: the same keystream twice).
-  auto& src = st.find_or_add(ssrc);
+  auto* added = st.add_outbound(ssrc);
+  if (added == nullptr) return srtp_status::failed;
+  auto& src = *added;
   std::uint64_t index = 0;
   const auto delta = src.rtp.estimate(seq, index);
+  if (index == rtp_replay::exhausted) return srtp_status::failed;
   if (src.rtp.check(delta) != srtp_status::ok) return srtp_status::replayed;
   src.rtp.add(delta);
   st.touch(src);
@@ -534,7 +553,9 @@ srtp_status srtp_session::protect_rtcp(std::span<std::uint8_t> buffer, std::size
   auto& st = *state_;
   std::uint8_t* p = buffer.data();
   const std::uint32_t ssrc = byte_io::load_be32(&p[4]);
-  auto& src = st.find_or_add(ssrc);
+  auto* added = st.add_outbound(ssrc);
+  if (added == nullptr) return srtp_status::failed;
+  auto& src = *added;
   // §3.4: the SRTCP index counts from 1 per source, as libsrtp2 does, and never wraps
   // under one key (§9.2).
   if (src.rtcp_sent >= srtcp_index_max) return srtp_status::failed;
@@ -583,6 +604,7 @@ srtp_status srtp_session::unprotect_rtp(std::span<std::uint8_t> packet, std::siz
   const source& src = known != nullptr ? *known : fresh;
   std::uint64_t index = 0;
   const auto delta = src.rtp.estimate(seq, index);
+  if (index == rtp_replay::exhausted) return srtp_status::auth_failed;
   if (const auto r = src.rtp.check(delta); r != srtp_status::ok) return r;
   const auto roc = static_cast<std::uint32_t>(index >> 16);
 

@@ -79,6 +79,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // libsrtp2 keeps every SSRC, ours the last max_sources: stop before they could differ.
   std::array<std::uint32_t, srtp_session::max_sources> sources{};
   std::size_t source_count = 0;
+  // Outbound, ours refuses a source beyond max_sources (it never forgets one: §9.1) where
+  // libsrtp2 takes it: stop there too.
+  std::array<std::uint32_t, srtp_session::max_sources> sent_sources{};
+  std::size_t sent_count = 0;
   std::size_t at = 1;
   for (int records = 0; at + 2 <= size && records < 64; ++records) {
     const std::uint8_t flags = data[at];
@@ -101,6 +105,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const packet plain = p;
 
     bool protected_ok = false;
+    if (protect && p.size >= (rtcp ? 8U : 12U)) {
+      const std::size_t ssrc_at = rtcp ? 4 : 8;
+      const std::uint32_t ssrc = static_cast<std::uint32_t>(p.bytes[ssrc_at]) << 24 | p.bytes[ssrc_at + 1] << 16 |
+                                 p.bytes[ssrc_at + 2] << 8 | p.bytes[ssrc_at + 3];
+      if (std::find(sent_sources.begin(), sent_sources.begin() + sent_count, ssrc) ==
+          sent_sources.begin() + sent_count) {
+        if (sent_count == sent_sources.size()) return 0;
+        sent_sources[sent_count++] = ssrc;
+      }
+    }
     if (protect) {
       const auto s = rtcp ? out->protect_rtcp(p.bytes, p.size) : out->protect_rtp(p.bytes, p.size);
       protected_ok = s == srtp_status::ok;

@@ -287,27 +287,42 @@ TEST(srtp_session, forged_sources_take_no_slot) {
   EXPECT_EQ(ctx.in.unprotect_rtp(after_wrap.packet(), size), srtp_status::ok);
 }
 
-TEST(srtp_session, the_least_recently_used_source_makes_room) {
+TEST(srtp_session, outbound_never_forgets_a_source) {
+  // A forgotten source would start its index again and repeat keystream (§9.1): past
+  // max_sources a new SSRC is refused instead.
   auto ctx = make_pair(srtp_suite::aes_cm_128_hmac_sha1_80);
-  std::size_t size = 0;
-  // Source 1 crosses the wrap, so its state matters; then max_sources others arrive.
-  for (const std::uint16_t seq : {std::uint16_t{65535}, std::uint16_t{0}}) {
-    auto b = rtp(seq, 1);
-    ASSERT_EQ(ctx.out.protect_rtp(b.all(), b.size), srtp_status::ok);
-    ASSERT_EQ(ctx.in.unprotect_rtp(b.packet(), size), srtp_status::ok);
-  }
-  for (std::uint32_t ssrc = 2; ssrc < 2 + srtp_session::max_sources; ++ssrc) {
+  for (std::uint32_t ssrc = 1; ssrc <= srtp_session::max_sources; ++ssrc) {
     auto b = rtp(10, ssrc);
-    ASSERT_EQ(ctx.out.protect_rtp(b.all(), b.size), srtp_status::ok);
+    ASSERT_EQ(ctx.out.protect_rtp(b.all(), b.size), srtp_status::ok) << ssrc;
+  }
+  auto extra = rtp(10, 1 + srtp_session::max_sources);
+  EXPECT_EQ(ctx.out.protect_rtp(extra.all(), extra.size), srtp_status::failed);
+  auto again = rtp(10, 1);
+  EXPECT_EQ(ctx.out.protect_rtp(again.all(), again.size), srtp_status::replayed) << "source 1 is still known";
+  auto next = rtp(11, 1);
+  EXPECT_EQ(ctx.out.protect_rtp(next.all(), next.size), srtp_status::ok);
+}
+
+TEST(srtp_session, inbound_keeps_the_most_recent_sources) {
+  // Two senders with the same key stand for a peer with more than max_sources SSRCs.
+  auto ctx = make_pair(srtp_suite::aes_cm_128_hmac_sha1_80);
+  auto second = srtp_session::create(srtp_session::direction::outbound, srtp_suite::aes_cm_128_hmac_sha1_80,
+                                     key(1, srtp_suite::aes_cm_128_hmac_sha1_80));
+  ASSERT_TRUE(second.ok());
+  std::size_t size = 0;
+  std::vector<packet_buffer> sent;
+  for (std::uint32_t ssrc = 1; ssrc <= srtp_session::max_sources + 1; ++ssrc) {
+    auto b = rtp(10, ssrc);
+    auto& out = ssrc <= srtp_session::max_sources ? ctx.out : second.value();
+    ASSERT_EQ(out.protect_rtp(b.all(), b.size), srtp_status::ok);
+    sent.push_back(b);
     ASSERT_EQ(ctx.in.unprotect_rtp(b.packet(), size), srtp_status::ok) << ssrc;
   }
-  // Source 1 was evicted on both sides; both restart it from ROC 0 and still agree.
-  auto again = rtp(5, 1);
-  ASSERT_EQ(ctx.out.protect_rtp(again.all(), again.size), srtp_status::ok);
-  EXPECT_EQ(ctx.in.unprotect_rtp(again.packet(), size), srtp_status::ok);
-  // The most recent ones were kept: a replay of source 17's packet is still caught.
-  auto b = rtp(10, 1 + srtp_session::max_sources);
-  ASSERT_EQ(ctx.out.protect_rtp(b.all(), b.size), srtp_status::replayed);
+  // Sources 2..17 are remembered: their replays are caught.
+  for (std::size_t i = 1; i < sent.size(); ++i) {
+    auto replay = sent[i];
+    EXPECT_EQ(ctx.in.unprotect_rtp(replay.packet(), size), srtp_status::replayed) << i + 1;
+  }
 }
 
 TEST(srtp_session, mki_round_trip_and_mismatch) {
