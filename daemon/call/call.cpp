@@ -420,8 +420,8 @@ bool call::answer_challenge(const sip::message& r) {
   m.remove_header("Authorization");
   m.remove_header("Proxy-Authorization");
   m.add_header(creds->first, creds->second);
-  b_.set_ack_credentials(sip::header{creds->first, creds->second});
   m.cseq.number += 1;
+  b_.set_ack_credentials(sip::header{creds->first, creds->second}, m.cseq.number);
   m.vias.front().params.erase("branch");
   ++b_auth_attempts_;
   spdlog::debug("call[{}]: answering the {} challenge of trunk {}", uid_, r.status, trunk_->name());

@@ -148,8 +148,8 @@ void call_leg::ack_2xx(std::uint32_t cseq) {
   // §13.2.2.4: the credentials of the INVITE acknowledged.
   if (reinvite_ack_credentials_ && reinvite_ack_credentials_->first == cseq) {
     a.ack.add_header(reinvite_ack_credentials_->second.name, reinvite_ack_credentials_->second.value);
-  } else if (ack_credentials_) {
-    a.ack.add_header(ack_credentials_->name, ack_credentials_->value);
+  } else if (ack_credentials_ && ack_credentials_->first == cseq) {
+    a.ack.add_header(ack_credentials_->second.name, ack_credentials_->second.value);
   }
   ctx_.transactions.send_ack(a.ack, a.to);
   last_ack_ = std::move(a);

@@ -113,9 +113,13 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
   /// ACKs the 2xx to our INVITE with CSeq `cseq` (§13.2.2.4), and again on each
   /// retransmission of that 2xx (call it again with the same number).
   void ack_2xx(std::uint32_t cseq);
-  /// The Authorization / Proxy-Authorization our INVITE carried: the ACK for its 2xx must
-  /// carry the same credentials (RFC 3261 §13.2.2.4). nullopt: none.
-  void set_ack_credentials(std::optional<sip::header> h) { ack_credentials_ = std::move(h); }
+  /// The Authorization / Proxy-Authorization our initial INVITE with CSeq `cseq` carried:
+  /// the ACK for its 2xx must carry the same credentials (RFC 3261 §13.2.2.4), and only
+  /// that ACK. nullopt: none.
+  void set_ack_credentials(std::optional<sip::header> h, std::uint32_t cseq = 0) {
+    ack_credentials_.reset();
+    if (h) ack_credentials_.emplace(cseq, std::move(*h));
+  }
 
   // --- digest challenges to our in-dialog requests (RFC 3261 §22.2) ---------------------------
   void set_authorizer(leg_authorizer a) { authorizer_ = std::move(a); }
@@ -208,7 +212,7 @@ class call_leg final : private sip::session_timer::listener, private sip::transa
   scoped_timer retransmit_timer_;
   scoped_timer refresh_retry_timer_;
   std::optional<sent_ack> last_ack_;
-  std::optional<sip::header> ack_credentials_;
+  std::optional<std::pair<std::uint32_t, sip::header>> ack_credentials_;  // by the INVITE's CSeq
   leg_authorizer authorizer_;
   /// The credentials of the last re-INVITE we re-sent with them, by its CSeq: its ACK
   /// carries them instead of the initial INVITE's.

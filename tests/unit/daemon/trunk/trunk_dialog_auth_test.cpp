@@ -275,6 +275,25 @@ TEST_F(trunk_dialog_auth, a_relayed_hold_challenged_by_the_trunk_is_sent_again_a
   EXPECT_EQ(state(), call_state::established);
 }
 
+TEST_F(trunk_dialog_auth, the_ack_of_an_unchallenged_reinvite_carries_no_credentials) {
+  deliver(pbx_invite(), pbx());
+  deliver(challenge(last_request(carrier_ip, "INVITE"), 401, "i1"), carrier());
+  carrier_says(200, carrier_answer());
+  ASSERT_TRUE(last_request(carrier_ip, "ACK").has_header("Authorization")) << "the initial INVITE's ACK does";
+  deliver(pbx_in_dialog("ACK", 10), pbx());
+  deliver(pbx_in_dialog("INVITE", 11, pbx_offer_with("sendonly", 2)), pbx());
+  auto ok = sip::make_response(last_request(carrier_ip, "INVITE"), 200);
+  sip::name_addr contact;
+  contact.address = sip::parse_uri("sip:gw@" + carrier_ip + ":5060").value();
+  ok.contacts.push_back(contact);
+  ok.body = carrier_answer("recvonly", 2);
+  ok.set_header("Content-Type", "application/sdp");
+  deliver(ok, carrier());
+  const auto ack = last_request(carrier_ip, "ACK");
+  EXPECT_EQ(ack.cseq.number, 3u);
+  EXPECT_FALSE(ack.has_header("Authorization")) << "§13.2.2.4: the acknowledged INVITE carried none";
+}
+
 TEST_F(trunk_dialog_auth, a_relayed_reinvite_refused_twice_fails_back_to_the_pbx_as_before) {
   deliver(pbx_invite(), pbx());
   carrier_says(200, carrier_answer());
