@@ -62,16 +62,21 @@ void uac_forks::end_stray_of(const attempt& from, const sip::message& response) 
   }
   auto d = sip::dialog::create_uac(from.invite, response, from.to);
   if (!d) return;
+  // From where that INVITE left (an abandoned attempt's listener and Via may not be the
+  // leg's current ones after failover), with its TLS identity.
   auto to = d->request_target().value_or(from.to);
-  if (to.listener < 0) to.listener = leg_.local().listener;
+  if (to.listener < 0) to.listener = from.to.listener >= 0 ? from.to.listener : leg_.local().listener;
+  if (to.tls_identity.empty() && to.transport == from.to.transport) to.tls_identity = from.to.tls_identity;
+  sip::via via = from.invite.vias.empty() ? leg_.make_via() : from.invite.vias.front();
+  via.params.erase("branch");  // each request its own transaction
   // §13.2.2.4: "the UAC core MUST generate an ACK for each 2xx ... If the UAC does not want
   // to continue with that dialog, then the UAC MUST terminate the dialog by sending a BYE".
   stray_ack s{d->make_ack(response.cseq.number), to};
-  s.ack.vias.push_back(leg_.make_via());
+  s.ack.vias.push_back(via);
   transactions_.send_ack(s.ack, s.to);
   strays_.emplace(tag, std::move(s));
   auto bye = d->make_request(sip::method::bye);
-  bye.vias.push_back(leg_.make_via());
+  bye.vias.push_back(via);
   bye.add_header("User-Agent", user_agent_);
   if (const auto h = transactions_.send_request(std::move(bye), to, *this)) byes_.insert(h.id);
 }

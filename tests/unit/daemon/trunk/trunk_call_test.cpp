@@ -169,6 +169,8 @@ TEST_F(trunk_call, a_2xx_from_a_target_given_up_on_is_acked_and_ended) {
   const auto ack = last_request(carrier_ip, "ACK");
   EXPECT_EQ(ack.cseq.number, abandoned.cseq.number);
   EXPECT_EQ(ack.to.tag(), "late");
+  EXPECT_EQ(ack.vias.front().host, abandoned.vias.front().host) << "from where that INVITE left";
+  EXPECT_NE(ack.vias.front().branch(), abandoned.vias.front().branch()) << "a transaction of its own";
   ASSERT_EQ(count_requests(carrier_ip, "BYE"), 1u) << "and the unwanted dialog is ended";
   EXPECT_EQ(last_request(carrier_ip, "BYE").to.tag(), "late");
   const auto acks_sent = [this] {
