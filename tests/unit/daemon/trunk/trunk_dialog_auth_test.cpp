@@ -106,6 +106,17 @@ class trunk_dialog_auth : public call_test {
     deliver(pbx_in_dialog("ACK", 10), pbx());
   }
 
+  /// The carrier's 200 to our re-INVITE `request`, answering with `direction`.
+  static sip::message carrier_ok(const sip::message& request, const std::string& direction, int version) {
+    auto ok = sip::make_response(request, 200);
+    sip::name_addr contact;
+    contact.address = sip::parse_uri("sip:gw@" + carrier_ip + ":5060").value();
+    ok.contacts.push_back(contact);
+    ok.body = carrier_answer(direction, version);
+    ok.set_header("Content-Type", "application/sdp");
+    return ok;
+  }
+
   /// Final responses of `method` sent to the PBX for its request with CSeq `cseq`.
   std::vector<sip::message> finals_to_pbx(std::string_view method, std::uint32_t cseq) const {
     std::vector<sip::message> out;
@@ -256,13 +267,7 @@ TEST_F(trunk_dialog_auth, a_relayed_hold_challenged_by_the_trunk_is_sent_again_a
   EXPECT_NE(creds, initial_creds);
   EXPECT_EQ(trunk().counters().auth_challenges, 2u);
 
-  auto ok = sip::make_response(retry, 200);
-  sip::name_addr contact;
-  contact.address = sip::parse_uri("sip:gw@" + carrier_ip + ":5060").value();
-  ok.contacts.push_back(contact);
-  ok.body = carrier_answer("recvonly", 2);
-  ok.set_header("Content-Type", "application/sdp");
-  deliver(ok, carrier());
+  deliver(carrier_ok(retry, "recvonly", 2), carrier());
   const auto ack = last_request(carrier_ip, "ACK");
   EXPECT_EQ(ack.cseq.number, 4u);
   EXPECT_EQ(ack.header_value("Authorization"), creds) << "§13.2.2.4: the re-INVITE's credentials";
@@ -282,13 +287,7 @@ TEST_F(trunk_dialog_auth, the_ack_of_an_unchallenged_reinvite_carries_no_credent
   ASSERT_TRUE(last_request(carrier_ip, "ACK").has_header("Authorization")) << "the initial INVITE's ACK does";
   deliver(pbx_in_dialog("ACK", 10), pbx());
   deliver(pbx_in_dialog("INVITE", 11, pbx_offer_with("sendonly", 2)), pbx());
-  auto ok = sip::make_response(last_request(carrier_ip, "INVITE"), 200);
-  sip::name_addr contact;
-  contact.address = sip::parse_uri("sip:gw@" + carrier_ip + ":5060").value();
-  ok.contacts.push_back(contact);
-  ok.body = carrier_answer("recvonly", 2);
-  ok.set_header("Content-Type", "application/sdp");
-  deliver(ok, carrier());
+  deliver(carrier_ok(last_request(carrier_ip, "INVITE"), "recvonly", 2), carrier());
   const auto ack = last_request(carrier_ip, "ACK");
   EXPECT_EQ(ack.cseq.number, 3u);
   EXPECT_FALSE(ack.has_header("Authorization")) << "§13.2.2.4: the acknowledged INVITE carried none";
