@@ -1,9 +1,6 @@
 #include "daemon/call/failure_mapping.hpp"
 
-#include <algorithm>
-#include <cctype>
-
-#include "base/text.hpp"
+#include "sip/message/reason_header.hpp"
 #include "sip/message/response_builder.hpp"
 
 namespace voxedge::daemon {
@@ -11,21 +8,6 @@ namespace voxedge::daemon {
 namespace {
 
 mapped_status keep(int status) noexcept { return {status, sip::default_reason(status)}; }
-
-std::string reason_value(std::string_view protocol, int cause, std::string_view text) {
-  std::string out(protocol);
-  out += ";cause=";
-  out += std::to_string(cause);
-  out += ";text=\"";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) continue;  // a quoted-string holds no CTLs (RFC 3261 §25.1)
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 }  // namespace
 
@@ -91,67 +73,17 @@ mapped_status map_local_failure(local_failure f) noexcept {
 std::string carried_reason(const sip::message& m) {
   const auto v = m.header_value("Reason");
   if (!v || v->size() > 256) return {};
-  // RFC 3326 §2: protocol *(SEMI reason-params); we keep cause and text and write the
-  // header afresh, so nothing but those two crosses from one leg to the other.
-  const std::string_view value = *v;
-  const auto semi = value.find(';');
-  if (semi == std::string_view::npos) return {};
-  const auto protocol = text::trim(value.substr(0, semi));
-  const bool sip = text::iequals(protocol, "SIP");
-  if (!sip && !text::iequals(protocol, "Q.850")) return {};
-  std::optional<int> cause;
-  std::string reason_text;
-  std::size_t i = semi;
-  while (i < value.size() && value[i] == ';') {
-    ++i;
-    const auto eq = value.find_first_of("=;", i);
-    const auto name = text::trim(value.substr(i, eq == std::string_view::npos ? std::string_view::npos : eq - i));
-    if (eq == std::string_view::npos || value[eq] == ';') {
-      i = eq == std::string_view::npos ? value.size() : eq;  // a parameter without a value
-      continue;
-    }
-    i = eq + 1;
-    while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
-    std::string param;
-    if (i < value.size() && value[i] == '"') {
-      // quoted-string (RFC 3261 §25.1) with quoted-pairs.
-      ++i;
-      bool closed = false;
-      while (i < value.size()) {
-        if (value[i] == '\\' && i + 1 < value.size()) {
-          param += value[i + 1];
-          i += 2;
-        } else if (value[i] == '"') {
-          ++i;
-          closed = true;
-          break;
-        } else {
-          param += value[i++];
-        }
-      }
-      if (!closed) return {};
-    } else {
-      const auto stop = value.find(';', i);
-      param = std::string(text::trim(value.substr(i, stop == std::string_view::npos ? std::string_view::npos : stop - i)));
-      i = stop == std::string_view::npos ? value.size() : stop;
-    }
-    while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
-    if (text::iequals(name, "cause")) {
-      if (param.empty() || param.size() > 5 ||
-          param.find_first_not_of("0123456789") != std::string::npos) {
-        return {};
-      }
-      cause = std::stoi(param);
-    } else if (text::iequals(name, "text")) {
-      reason_text = std::move(param);
-    }
-  }
-  if (!cause || i != value.size()) return {};
-  return sip ? sip_reason(*cause, reason_text) : q850_reason(*cause, reason_text);
+  // Written afresh: nothing but protocol, cause and text crosses from one leg to the other.
+  const auto r = sip::parse_reason(*v);
+  return r ? r->to_string() : std::string();
 }
 
-std::string sip_reason(int cause, std::string_view text) { return reason_value("SIP", cause, text); }
+std::string sip_reason(int cause, std::string_view text) {
+  return sip::reason{sip::reason::protocol::sip, static_cast<std::uint32_t>(cause), std::string(text)}.to_string();
+}
 
-std::string q850_reason(int cause, std::string_view text) { return reason_value("Q.850", cause, text); }
+std::string q850_reason(int cause, std::string_view text) {
+  return sip::reason{sip::reason::protocol::q850, static_cast<std::uint32_t>(cause), std::string(text)}.to_string();
+}
 
 }  // namespace voxedge::daemon

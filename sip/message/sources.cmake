@@ -9,6 +9,7 @@ list(APPEND VOXEDGE_SIP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/name_addr.cpp
   ${CMAKE_CURRENT_LIST_DIR}/param_list.cpp
   ${CMAKE_CURRENT_LIST_DIR}/parser.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/reason_header.cpp
   ${CMAKE_CURRENT_LIST_DIR}/response_builder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/serializer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stream_framer.cpp

@@ -2,7 +2,8 @@
 // auth-header parser and stream framer. Properties checked beyond "no crash":
 //  - what parses serializes to something that parses again, and serializing that
 //    gives the same bytes (the serializer writes only valid SIP and loses nothing);
-//  - a URI is equivalent to itself; an auth header that parses re-parses from to_string.
+//  - a URI is equivalent to itself; an auth header that parses re-parses from to_string;
+//  - a Reason that parses is written as one that parses to the same (text without CTLs).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 
 #include "sip/message/auth_header.hpp"
 #include "sip/message/parser.hpp"
+#include "sip/message/reason_header.hpp"
 #include "sip/message/response_builder.hpp"
 #include "sip/message/serializer.hpp"
 #include "sip/message/stream_framer.hpp"
@@ -38,6 +40,16 @@ void check_round_trip(const message& m) {
   if (serialize(*again) != wire) die("serialization is not a fixed point", wire);
   if (m.is_request && !uri_equivalent(m.request_uri, m.request_uri)) die("URI not equivalent to itself", wire);
   for (const auto& h : m.headers) {
+    if (h.name == "Reason") {
+      if (const auto r = parse_reason(h.value)) {
+        const auto written = r->to_string();
+        const auto reparsed = parse_reason(written);
+        if (!reparsed || reparsed->to_string() != written || reparsed->cause != r->cause || reparsed->proto != r->proto) {
+          die("Reason does not re-parse to itself", written);
+        }
+      }
+      continue;
+    }
     if (h.name != "Authorization" && h.name != "WWW-Authenticate" && h.name != "Proxy-Authorization" &&
         h.name != "Proxy-Authenticate") {
       continue;
