@@ -13,7 +13,7 @@ from harness import (SCENARIOS, DaemonTestCase, free_port, read_sip_messages, ru
 class SippOptions(DaemonTestCase):
     def sipp_options(self, transport):
         rc, out = run_sipp(["-sf", os.path.join(SCENARIOS, "options_uac.xml"), "-t", transport, "-m", "20",
-                            "-r", "100", "-i", "127.0.0.1", "-p", str(free_port()),
+                            "-r", "100", "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port()),
                             f"127.0.0.1:{self.daemon.sip_port}"], timeout=30)
         self.assertEqual(rc, 0, out + self.daemon.log_text())
 
@@ -29,7 +29,8 @@ class SippOptions(DaemonTestCase):
 
     def test_malformed_request_gets_400(self):
         rc, out = run_sipp(["-sf", os.path.join(SCENARIOS, "malformed_uac.xml"), "-t", "u1", "-m", "3",
-                            "-i", "127.0.0.1", "-p", str(free_port()), f"127.0.0.1:{self.daemon.sip_port}"],
+                            "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port()),
+                            f"127.0.0.1:{self.daemon.sip_port}"],
                            timeout=30)
         self.assertEqual(rc, 0, out + self.daemon.log_text())
         self.assertGreaterEqual(

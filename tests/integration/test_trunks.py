@@ -334,13 +334,19 @@ trunks:
 
     def test_srv_failover_when_the_primary_dies(self):
         primary = start_sipp(["-sf", os.path.join(SCENARIOS, "flow_uas_busy.xml"), "-i", "127.0.0.1",
-                              "-p", str(self.primary_port), "-m", "1", "-set", "sink_port", "0"], self.tmp.name)
+                              "-p", str(self.primary_port), "-mp", str(free_port()), "-m", "1", "-set", "sink_port",
+                              "0"], self.tmp.name)
         secondary_dir = os.path.join(self.tmp.name, "secondary")
         os.mkdir(secondary_dir)
         secondary = start_sipp(["-sf", os.path.join(SCENARIOS, "flow_uas_busy.xml"), "-i", "127.0.0.1",
-                                "-p", str(self.secondary_port), "-m", "1", "-set", "sink_port", "0"], secondary_dir)
+                                "-p", str(self.secondary_port), "-mp", str(free_port()), "-m", "1", "-set",
+                                "sink_port", "0"], secondary_dir)
         try:
-            self.assertTrue(wait_bound(self.primary_port) and wait_bound(self.secondary_port))
+            # Each SIPp has its own media port (-mp): two on the default 6000 race each other.
+            if not (wait_bound(self.primary_port) and wait_bound(self.secondary_port)):
+                outputs = [finish_sipp(p, d, timeout=2)[1] for p, d in ((primary, self.tmp.name),
+                                                                        (secondary, secondary_dir))]
+                self.fail("SIPp did not bind its port:\n" + "\n".join(outputs))
             # Wait until the trunk has its targets (first lookup).
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline and self.daemon.metric("voxedge_trunk_targets", {"trunk": "carrier"}) < 2:
